@@ -1,0 +1,150 @@
+package io.caravan.app;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.nio.file.Path;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import io.caravan.connectors.jdbc.Database;
+import io.caravan.connectors.kafka.EmbeddedKafkaBroker;
+import io.caravan.connectors.kafka.KafkaTopics;
+import io.caravan.connectors.storage.StorageNodes;
+import io.caravan.processors.catalogue.Catalogue;
+import io.caravan.processors.http.ApiKeys;
+import io.caravan.processors.http.HttpErrors;
+import io.caravan.processors.http.StreamingUploadDecoder;
+import io.caravan.processors.id.IdAllocator;
+import io.caravan.processors.replicate.OutboxRelay;
+import io.caravan.processors.replicate.Replicator;
+import io.caravan.processors.stream.StreamProcessor;
+import io.caravan.processors.tracker.ClusterStatus;
+import io.caravan.processors.tracker.Placement;
+import io.caravan.processors.tracker.Tracker;
+import io.caravan.processors.upload.DeleteProcessor;
+import io.caravan.processors.upload.UploadProcessor;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.netty.http.NettyHttpComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires Caravan from its configuration: the database, the Kafka broker (embedded unless
+ * {@code caravan.kafka.bootstrap} names one), the storage nodes, and the beans the routes call by name.
+ */
+@Configuration
+public class CaravanConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaravanConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings s = new Settings(context);
+        Path dataDir = Path.of(s.get("caravan.data.dir", "./data")).toAbsolutePath().normalize();
+        Files.createDirectories(dataDir);
+        Runtime runtime = new Runtime();
+        context.addService(runtime, true, true);
+
+        // catalogue
+        DataSource ds = Database.open(
+                s.get("caravan.db.url", "jdbc:h2:file:" + dataDir.resolve("db").resolve("caravan") + ";DB_CLOSE_ON_EXIT=FALSE"),
+                s.get("caravan.db.user", "sa"), s.get("caravan.db.password", ""));
+        runtime.dataSource = ds;
+        Database.migrate(ds);
+        Catalogue catalogue = new Catalogue(ds);
+
+        // Kafka: an external cluster, or the embedded single-node broker
+        String bootstrap = s.get("caravan.kafka.bootstrap", "");
+        if (bootstrap.isBlank()) {
+            int port = Integer.parseInt(s.get("caravan.kafka.embedded.port", "9092"));
+            int controller = Integer.parseInt(s.get("caravan.kafka.embedded.controller-port", String.valueOf(port + 1)));
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), port, controller);
+            broker.start();
+            runtime.broker = broker;
+            bootstrap = broker.bootstrapServers();
+        }
+        context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
+        KafkaTopics.ensure(bootstrap, s.get("caravan.kafka.topic", "caravan.files"),
+                Integer.parseInt(s.get("caravan.kafka.partitions", "4")),
+                Short.parseShort(s.get("caravan.kafka.replication-factor", "1")), Duration.ofSeconds(30));
+
+        // storage nodes and the tracker
+        StorageNodes nodes = StorageNodes.fromConfig(key -> s.get(key, null), dataDir);
+        runtime.nodes = nodes;
+        Tracker tracker = new Tracker(nodes, catalogue);
+        tracker.setOfflineAfter(Integer.parseInt(s.get("caravan.tracker.offline-after", "3")));
+        tracker.setReserveBytes(Long.parseLong(s.get("caravan.storage.reserve-bytes", "0")));
+        tracker.beat();
+
+        // HTTP: stream upload bodies instead of aggregating them in memory
+        StreamingUploadDecoder decoder = new StreamingUploadDecoder(Set.of("/files"));
+        decoder.setIdleTimeoutMillis(TimeUtils.toMilliSeconds(s.get("caravan.http.upload-idle-timeout", "60s")));
+        context.getComponent("netty-http", NettyHttpComponent.class).getConfiguration()
+                .setDecodersAsList(java.util.List.of(decoder));
+
+        ApiKeys keys = new ApiKeys(s.get("caravan.api.keys", ApiKeys.DEVELOPMENT_KEY));
+        if (keys.usesDevelopmentKey()) {
+            LOG.warn("The development API key '{}' is accepted: set caravan.api.keys before exposing Caravan", ApiKeys.DEVELOPMENT_KEY);
+        }
+
+        ClusterStatus status = new ClusterStatus(catalogue, tracker, bootstrap);
+        runtime.status = status;
+
+        Registry r = context.getRegistry();
+        r.bind("dataSource", ds);
+        r.bind("catalogue", catalogue);
+        r.bind("storageNodes", nodes);
+        r.bind("tracker", tracker);
+        r.bind("placement", new Placement(tracker));
+        r.bind("auth", keys);
+        r.bind("httpErrors", new HttpErrors());
+        r.bind("upload", new UploadProcessor(
+                new IdAllocator(ds, "files", Integer.parseInt(s.get("caravan.id.block-size", "100"))),
+                (Placement) r.lookupByName("placement"), catalogue));
+        r.bind("stream", new StreamProcessor(catalogue, tracker));
+        r.bind("delete", new DeleteProcessor(catalogue));
+        r.bind("status", status);
+        r.bind("outbox", new OutboxRelay(catalogue));
+        r.bind("replicator", new Replicator(catalogue, tracker));
+
+        context.addStartupListener(new ReplicatorRoutes(nodes));
+    }
+
+    /** Looks settings up through Camel's properties: system properties and environment variables override the file. */
+    private record Settings(CamelContext context) {
+        String get(String key, String defaultValue) {
+            return context.getPropertiesComponent().resolveProperty(key).filter(v -> !v.isBlank()).orElse(defaultValue);
+        }
+    }
+
+    /** Closes what the configuration opened, after the routes have stopped. */
+    private static final class Runtime extends ServiceSupport {
+        DataSource dataSource;
+        EmbeddedKafkaBroker broker;
+        StorageNodes nodes;
+        ClusterStatus status;
+
+        @Override
+        protected void doStop() {
+            if (status != null) {
+                status.close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            if (nodes != null) {
+                nodes.close();
+            }
+            if (dataSource != null) {
+                Database.close(dataSource);
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.caravan.connectors.jdbc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The catalogue database: H2 (embedded default) or PostgreSQL, chosen by the JDBC URL.
+ *
+ * <p>The schema in {@code schema.sql} uses only SQL that runs on both.
+ */
+public final class Database {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private Database() {
+    }
+
+    /** A pooled data source for {@code url}. */
+    public static DataSource open(String url, String user, String password) {
+        if (url.startsWith("jdbc:h2:")) {
+            JdbcConnectionPool pool = JdbcConnectionPool.create(url, user, password);
+            pool.setMaxConnections(32);
+            return pool;
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setURL(url);
+            ds.setUser(user);
+            ds.setPassword(password);
+            return ds;
+        }
+        throw new IllegalArgumentException("unsupported JDBC URL (use jdbc:h2: or jdbc:postgresql:): " + url);
+    }
+
+    /** Closes what {@link #open} opened. */
+    public static void close(DataSource ds) {
+        if (ds instanceof JdbcConnectionPool pool) {
+            pool.dispose();
+        }
+    }
+
+    /** Creates the tables and sequences that do not exist yet. Safe to run on every start. */
+    public static void migrate(DataSource ds) throws SQLException {
+        String script;
+        try (InputStream in = Database.class.getResourceAsStream("schema.sql")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SQLException("cannot read schema.sql", e);
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            String code = script.lines().filter(l -> !l.trim().startsWith("--")).collect(Collectors.joining("\n"));
+            for (String sql : code.split(";")) {
+                String stmt = sql.trim();
+                if (!stmt.isEmpty()) {
+                    st.execute(stmt);
+                }
+            }
+        }
+        LOG.debug("catalogue schema is up to date");
+    }
+}

@@ -1,0 +1,194 @@
+package io.caravan.connectors.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A storage node on a local directory: every file is a plain file under {@code <dir>/<fan-out>/<key>}.
+ *
+ * <p>A write goes to {@code <dir>/.tmp/} first, is forced to disk, and is renamed into place only
+ * when complete, so a crash never leaves a partial file under a real key.
+ */
+public class DiskStorageNode implements StorageNode {
+
+    private static final int BUFFER = 256 * 1024;
+
+    private final String name;
+    private final String group;
+    private final Path dir;
+    private final Path tmp;
+
+    public DiskStorageNode(String name, String group, Path dir) {
+        this.name = name;
+        this.group = group;
+        this.dir = dir.toAbsolutePath().normalize();
+        this.tmp = this.dir.resolve(".tmp");
+    }
+
+    /** The node's directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String group() {
+        return group;
+    }
+
+    @Override
+    public String kind() {
+        return "disk";
+    }
+
+    /** Where the object for {@code key} lives: a two-hex-digit fan-out keeps directories small. */
+    public Path pathOf(String key) {
+        if (key.isEmpty() || key.contains("/") || key.contains("\\") || key.startsWith(".")) {
+            throw new IllegalArgumentException("invalid storage key: " + key);
+        }
+        return dir.resolve(String.format("%02x", key.hashCode() & 0xff)).resolve(key);
+    }
+
+    @Override
+    public long write(String key, InputStream in) throws IOException {
+        Path target = pathOf(key);
+        Files.createDirectories(tmp);
+        Path part = tmp.resolve(key + "." + UUID.randomUUID() + ".part");
+        long written = 0;
+        try {
+            try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                byte[] buf = new byte[BUFFER];
+                ByteBuffer wrap = ByteBuffer.wrap(buf);
+                int n;
+                while ((n = in.read(buf)) != -1) {
+                    wrap.clear().limit(n);
+                    while (wrap.hasRemaining()) {
+                        out.write(wrap);
+                    }
+                    written += n;
+                }
+                out.force(true);
+            }
+            Files.createDirectories(target.getParent());
+            try {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            syncDirectory(target.getParent());
+            return written;
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    private static void syncDirectory(Path directory) {
+        try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // not every file system lets a directory be opened for sync; the data itself is forced
+        }
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length) throws IOException {
+        FileChannel ch = FileChannel.open(pathOf(key), StandardOpenOption.READ);
+        try {
+            ch.position(offset);
+            return new BoundedInputStream(Channels.newInputStream(ch), length);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+        try {
+            return Files.size(pathOf(key));
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public boolean delete(String key) throws IOException {
+        return Files.deleteIfExists(pathOf(key));
+    }
+
+    @Override
+    public long freeSpace() throws IOException {
+        Files.createDirectories(dir);
+        return Files.getFileStore(dir).getUsableSpace();
+    }
+
+    @Override
+    public void prepare() throws IOException {
+        Files.createDirectories(dir);
+    }
+
+    @Override
+    public Optional<Path> localFile(String key) {
+        return Optional.of(pathOf(key));
+    }
+
+    @Override
+    public String toString() {
+        return "disk node " + name + " (" + group + ") at " + dir;
+    }
+
+    /** Reads at most {@code limit} bytes of the underlying stream. */
+    static final class BoundedInputStream extends InputStream {
+        private final InputStream in;
+        private long remaining;
+
+        BoundedInputStream(InputStream in, long limit) {
+            this.in = in;
+            this.remaining = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}

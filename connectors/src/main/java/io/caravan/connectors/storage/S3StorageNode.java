@@ -1,0 +1,184 @@
+package io.caravan.connectors.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import okhttp3.OkHttpClient;
+
+/**
+ * A storage node on an S3 bucket (MinIO, S3Proxy, AWS), through the MinIO Java SDK: one bucket per node.
+ *
+ * <p>S3 makes an object visible only when its upload completes, which gives the atomic write the
+ * {@link StorageNode} contract asks for.
+ */
+public class S3StorageNode implements StorageNode {
+
+    /** Part size for uploads of unknown length (the S3 minimum is 5 MiB). */
+    private static final long PART_SIZE = 16L * 1024 * 1024;
+
+    private final String name;
+    private final String group;
+    private final String bucket;
+    private final OkHttpClient http;
+    private final MinioClient client;
+
+    public S3StorageNode(String name, String group, String endpoint, String bucket, String accessKey, String secretKey) {
+        this.name = name;
+        this.group = group;
+        this.bucket = bucket;
+        this.http = new OkHttpClient.Builder().build();
+        this.client = MinioClient.builder()
+                .endpoint(endpoint)
+                .credentials(accessKey, secretKey)
+                .region("us-east-1")
+                .httpClient(http)
+                .build();
+    }
+
+    /** Creates the node's bucket when it does not exist yet. */
+    @Override
+    public void prepare() throws IOException {
+        call(() -> {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String group() {
+        return group;
+    }
+
+    @Override
+    public String kind() {
+        return "s3";
+    }
+
+    @Override
+    public long write(String key, InputStream in) throws IOException {
+        CountingInputStream counted = new CountingInputStream(in);
+        call(() -> client.putObject(PutObjectArgs.builder()
+                .bucket(bucket).object(key)
+                .stream(counted, -1, PART_SIZE)
+                .build()));
+        return counted.count();
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length) throws IOException {
+        return call(() -> client.getObject(GetObjectArgs.builder()
+                .bucket(bucket).object(key).offset(offset).length(length).build()));
+    }
+
+    @Override
+    public long size(String key) throws IOException {
+        try {
+            return call(() -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).size());
+        } catch (NotFound e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public boolean delete(String key) throws IOException {
+        boolean existed = size(key) >= 0;
+        call(() -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            return null;
+        });
+        return existed;
+    }
+
+    @Override
+    public long freeSpace() {
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    @Override
+    public String toString() {
+        return "s3 node " + name + " (" + group + ") bucket " + bucket;
+    }
+
+    private interface S3Call<T> {
+        T run() throws Exception;
+    }
+
+    /** Turns the SDK's many checked exceptions into IOException, keeping "no such key" apart. */
+    private static <T> T call(S3Call<T> c) throws IOException {
+        try {
+            return c.run();
+        } catch (ErrorResponseException e) {
+            String code = e.errorResponse().code();
+            if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code) || "NotFound".equals(code)) {
+                throw new NotFound(e.getMessage());
+            }
+            throw new IOException("S3 error " + code + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(e.getMessage());
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** The object does not exist on the node. */
+    static final class NotFound extends IOException {
+        NotFound(String message) {
+            super(message);
+        }
+    }
+
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.caravan.connectors.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * One storage node: a place that keeps whole files under a key (the file id).
+ *
+ * <p>Writes are atomic: a key becomes visible only when {@link #write} returns; a failed write
+ * leaves nothing behind. Implementations are thread safe.
+ */
+public interface StorageNode extends AutoCloseable {
+
+    /** The node name, unique in the cluster (e.g. {@code g1-a}). */
+    String name();
+
+    /** The group the node belongs to (e.g. {@code g1}); all nodes of a group hold the same files. */
+    String group();
+
+    /** {@code disk} or {@code s3}. */
+    String kind();
+
+    /**
+     * Stores everything {@code in} yields under {@code key}, replacing any earlier object. The
+     * stream is read to its end (its own checks, e.g. a checksum, may fail the write by throwing).
+     *
+     * @return the number of bytes stored
+     */
+    long write(String key, InputStream in) throws IOException;
+
+    /** Opens {@code length} bytes of the object starting at {@code offset}. */
+    InputStream read(String key, long offset, long length) throws IOException;
+
+    /** The object's size in bytes, or {@code -1} when the node has no such object. */
+    long size(String key) throws IOException;
+
+    /** Removes the object; {@code true} if it existed. */
+    boolean delete(String key) throws IOException;
+
+    /** Bytes still free on the node ({@link Long#MAX_VALUE} when the backend does not say). */
+    long freeSpace() throws IOException;
+
+    /** Makes the node ready for use (creates its directory or bucket); called until the node answers. */
+    default void prepare() throws IOException {
+    }
+
+    /** The object as a local file, when the node is a local disk (lets HTTP send it zero-copy). */
+    default Optional<Path> localFile(String key) {
+        return Optional.empty();
+    }
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,294 @@
+package io.caravan.processors.catalogue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/**
+ * The catalogue: files, their replicas, the outbox and the nodes, in one JDBC database.
+ *
+ * <p>A file row and its event are always written in one transaction, so there is never a file
+ * without its event nor an event without its file.
+ */
+public class Catalogue {
+
+    private final DataSource ds;
+
+    public Catalogue(DataSource ds) {
+        this.ds = ds;
+    }
+
+    public DataSource dataSource() {
+        return ds;
+    }
+
+    /** Records a newly stored file, its first verified replica and its event, atomically. */
+    public void insertStored(FileRecord f, String node, OutboxEvent event) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO files (id, name, size, sha256, content_type, grp, state, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, f.id());
+                ps.setString(2, f.name());
+                ps.setLong(3, f.size());
+                ps.setString(4, f.sha256());
+                ps.setString(5, f.contentType());
+                ps.setString(6, f.group());
+                ps.setString(7, FileRecord.STORED);
+                ps.setTimestamp(8, Timestamp.from(f.created()));
+                ps.executeUpdate();
+            }
+            insertReplica(c, f.id(), node, Replica.VERIFIED, null, null);
+            insertOutbox(c, event);
+            return null;
+        });
+    }
+
+    /** Marks the file deleted and queues its event; {@code false} if there was no such stored file. */
+    public boolean markDeleted(String id, OutboxEvent event) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE files SET state = ?, deleted = ? WHERE id = ? AND state = ?")) {
+                ps.setString(1, FileRecord.DELETED);
+                ps.setTimestamp(2, Timestamp.from(Instant.now()));
+                ps.setString(3, id);
+                ps.setString(4, FileRecord.STORED);
+                if (ps.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            insertOutbox(c, event);
+            return true;
+        });
+    }
+
+    public Optional<FileRecord> find(String id) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, name, size, sha256, content_type, grp, state, created FROM files WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new FileRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getTimestamp(8).toInstant()));
+                }
+            }
+        });
+    }
+
+    public List<Replica> replicas(String id) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT file_id, node, state, partition_no, offset_no FROM replicas WHERE file_id = ? ORDER BY node")) {
+                ps.setString(1, id);
+                List<Replica> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Replica(rs.getString(1), rs.getString(2), rs.getString(3),
+                                (Integer) rs.getObject(4), rs.getObject(5) == null ? null : rs.getLong(5)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Records (or updates) {@code node}'s replica of {@code id}, with the event position that produced it. */
+    public void recordReplica(String id, String node, String state, Integer partition, Long offset) {
+        inTransaction(c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE replicas SET state = ?, partition_no = ?, offset_no = ?, updated = ? WHERE file_id = ? AND node = ?")) {
+                ps.setString(1, state);
+                ps.setObject(2, partition);
+                ps.setObject(3, offset);
+                ps.setTimestamp(4, Timestamp.from(Instant.now()));
+                ps.setString(5, id);
+                ps.setString(6, node);
+                n = ps.executeUpdate();
+            }
+            if (n == 0) {
+                insertReplica(c, id, node, state, partition, offset);
+            }
+            return null;
+        });
+    }
+
+    public void removeReplica(String id, String node) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM replicas WHERE file_id = ? AND node = ?")) {
+                ps.setString(1, id);
+                ps.setString(2, node);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Up to {@code limit} unsent outbox events, oldest first. */
+    public List<OutboxEvent> pendingEvents(int limit) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT seq, event_id, file_id, type, payload FROM outbox WHERE sent IS NULL ORDER BY seq "
+                            + "FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
+                List<OutboxEvent> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new OutboxEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Marks an outbox event as acknowledged by the broker. */
+    public void markSent(long seq) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET sent = ? WHERE seq = ?")) {
+                ps.setTimestamp(1, Timestamp.from(Instant.now()));
+                ps.setLong(2, seq);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Number of events not yet acknowledged by the broker. */
+    public long unsentEvents() {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox WHERE sent IS NULL");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /** Number of verified replicas on {@code node}. */
+    public long verifiedReplicas(String node) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM replicas WHERE node = ? AND state = ?")) {
+                ps.setString(1, node);
+                ps.setString(2, Replica.VERIFIED);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** Writes the tracker's view of a node. */
+    public void saveNode(String name, String group, String kind, String state, Long freeBytes, Instant lastBeat, String error) {
+        inTransaction(c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE nodes SET grp = ?, kind = ?, state = ?, free_bytes = ?, last_beat = ?, last_error = ? WHERE name = ?")) {
+                bindNode(ps, group, kind, state, freeBytes, lastBeat, error);
+                ps.setString(7, name);
+                n = ps.executeUpdate();
+            }
+            if (n == 0) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO nodes (grp, kind, state, free_bytes, last_beat, last_error, name) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    bindNode(ps, group, kind, state, freeBytes, lastBeat, error);
+                    ps.setString(7, name);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** {@code true} when the database answers a trivial query. */
+    public boolean isReachable() {
+        try {
+            return query(c -> c.isValid(2));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void bindNode(PreparedStatement ps, String group, String kind, String state, Long freeBytes,
+                                 Instant lastBeat, String error) throws SQLException {
+        ps.setString(1, group);
+        ps.setString(2, kind);
+        ps.setString(3, state);
+        ps.setObject(4, freeBytes);
+        ps.setTimestamp(5, lastBeat == null ? null : Timestamp.from(lastBeat));
+        ps.setString(6, error == null ? null : error.substring(0, Math.min(1000, error.length())));
+    }
+
+    private static void insertReplica(Connection c, String id, String node, String state, Integer partition, Long offset)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO replicas (file_id, node, state, partition_no, offset_no, updated) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, node);
+            ps.setString(3, state);
+            ps.setObject(4, partition);
+            ps.setObject(5, offset);
+            ps.setTimestamp(6, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertOutbox(Connection c, OutboxEvent e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO outbox (event_id, file_id, type, payload, created) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, e.eventId());
+            ps.setString(2, e.fileId());
+            ps.setString(3, e.type());
+            ps.setString(4, e.payload());
+            ps.setTimestamp(5, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+        }
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T query(Work<T> work) {
+        try (Connection c = ds.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new CatalogueException(e);
+        }
+    }
+
+    private <T> T inTransaction(Work<T> work) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new CatalogueException(e);
+        }
+    }
+
+    /** A database failure. */
+    public static class CatalogueException extends RuntimeException {
+        public CatalogueException(SQLException cause) {
+            super("catalogue: " + cause.getMessage(), cause);
+        }
+    }
+}

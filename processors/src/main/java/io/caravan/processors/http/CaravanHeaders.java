@@ -1,0 +1,35 @@
+package io.caravan.processors.http;
+
+/** Names of the HTTP headers, query parameters and exchange properties Caravan reads or sets, in one place. */
+public final class CaravanHeaders {
+
+    /** Request: the API key, as {@code Bearer <key>}. */
+    public static final String AUTHORIZATION = "Authorization";
+
+    /** Request: the original file name (percent-encoding allowed for non-ASCII names). */
+    public static final String FILE_NAME = "X-File-Name";
+
+    /** Query parameter: the original file name; wins over {@link #FILE_NAME}. */
+    public static final String NAME_PARAM = "name";
+
+    /** Query parameter: the storage group an upload must go to. */
+    public static final String GROUP_PARAM = "group";
+
+    /** Camel header netty-http fills with the request path (without the query). */
+    public static final String HTTP_PATH = "CamelHttpPath";
+
+    /** Camel header netty-http fills with the request URI. */
+    public static final String HTTP_URI = "CamelHttpUri";
+
+    /** Camel header netty-http fills with the request method. */
+    public static final String HTTP_METHOD = "CamelHttpMethod";
+
+    /** Exchange property: the file id the route works on, once parsed from the path. */
+    public static final String FILE_ID = "caravan.fileId";
+
+    /** Kafka record header carrying the CloudEvents type (binary-mode hint for consumers). */
+    public static final String CE_TYPE = "ce_type";
+
+    private CaravanHeaders() {
+    }
+}

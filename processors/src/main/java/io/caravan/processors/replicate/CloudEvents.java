@@ -1,0 +1,50 @@
+package io.caravan.processors.replicate;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.caravan.processors.catalogue.FileRecord;
+import io.caravan.processors.catalogue.OutboxEvent;
+import io.caravan.processors.http.HttpResponses;
+
+/** Builds the CloudEvents 1.0 JSON envelopes Caravan publishes on its Kafka topic (structured mode). */
+public final class CloudEvents {
+
+    public static final String FILE_STORED = "caravan.file.stored";
+    public static final String FILE_DELETED = "caravan.file.deleted";
+    public static final String CONTENT_TYPE = "application/cloudevents+json";
+
+    private CloudEvents() {
+    }
+
+    /**
+     * An event about {@code file}; its id is a fresh UUID that stays with the event through every
+     * redelivery, so consumers can de-duplicate on it.
+     *
+     * @param node the node the event concerns (the source node for a stored file), or {@code null}
+     */
+    public static OutboxEvent fileEvent(String type, FileRecord file, String node) {
+        String id = UUID.randomUUID().toString();
+        Map<String, Object> data = file.toJson();
+        if (node != null) {
+            data.put("node", node);
+        }
+        Map<String, Object> ce = new LinkedHashMap<>();
+        ce.put("specversion", "1.0");
+        ce.put("id", id);
+        ce.put("source", "/caravan/files");
+        ce.put("type", type);
+        ce.put("subject", file.id());
+        ce.put("time", Instant.now().toString());
+        ce.put("datacontenttype", "application/json");
+        ce.put("data", data);
+        try {
+            return OutboxEvent.of(id, file.id(), type, HttpResponses.JSON.writeValueAsString(ce));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

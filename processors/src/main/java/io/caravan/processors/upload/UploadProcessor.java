@@ -1,0 +1,131 @@
+package io.caravan.processors.upload;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+
+import io.caravan.connectors.storage.StorageNode;
+import io.caravan.processors.catalogue.Catalogue;
+import io.caravan.processors.catalogue.FileRecord;
+import io.caravan.processors.http.CaravanException;
+import io.caravan.processors.http.CaravanHeaders;
+import io.caravan.processors.http.RequestBodyStream;
+import io.caravan.processors.id.IdAllocator;
+import io.caravan.processors.replicate.CloudEvents;
+import io.caravan.processors.stream.MediaTypes;
+import io.caravan.processors.tracker.Placement;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores an upload (bean {@code upload}): allocates the id, streams the body to the chosen node
+ * while hashing it, then records the file, its first replica and its event in one transaction.
+ * Anything that fails before that commit leaves nothing behind.
+ */
+public class UploadProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UploadProcessor.class);
+    private static final int MAX_NAME = 255;
+
+    private final IdAllocator ids;
+    private final Placement placement;
+    private final Catalogue catalogue;
+
+    public UploadProcessor(IdAllocator ids, Placement placement, Catalogue catalogue) {
+        this.ids = ids;
+        this.placement = placement;
+        this.catalogue = catalogue;
+    }
+
+    /** Stores the request body; returns the new file's JSON view. */
+    public Map<String, Object> store(Exchange exchange) throws IOException {
+        String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
+        String name = exchange.getIn().getHeader(CaravanHeaders.NAME_PARAM, String.class);
+        if (name == null) {
+            String header = exchange.getIn().getHeader(CaravanHeaders.FILE_NAME, String.class);
+            name = header == null ? null : URLDecoder.decode(header.replace("+", "%2B"), StandardCharsets.UTF_8);
+        }
+        String group = exchange.getIn().getHeader(CaravanHeaders.GROUP_PARAM, String.class);
+        // bodies are streamed by StreamingUploadDecoder; anything else arrived aggregated (and is empty)
+        Object raw = exchange.getIn().getBody();
+        InputStream body = raw instanceof RequestBodyStream stream ? stream
+                : new ByteArrayInputStream(Objects.requireNonNullElse(exchange.getIn().getBody(byte[].class), new byte[0]));
+        if (contentType != null && contentType.toLowerCase().startsWith("multipart/form-data")) {
+            MultipartUpload.Part part = MultipartUpload.filePart(body, contentType);
+            return store(part.body(), name != null ? name : part.fileName(), part.contentType(), group, -1);
+        }
+        long declared = exchange.getIn().getHeader(Exchange.CONTENT_LENGTH, -1L, Long.class);
+        return store(body, name, contentType, group, declared);
+    }
+
+    private Map<String, Object> store(InputStream body, String rawName, String contentType, String group,
+                                      long declaredLength) throws IOException {
+        String name = cleanName(rawName);
+        PushbackInputStream in = new PushbackInputStream(body, 1);
+        int first = in.read();
+        if (first < 0) {
+            throw CaravanException.badRequest("empty upload: the body has no bytes");
+        }
+        in.unread(first);
+        StorageNode node = placement.choose(group);
+        String id = ids.newFileId(name);
+        MessageDigest sha = sha256();
+        long size;
+        try {
+            size = node.write(id, new DigestInputStream(in, sha));
+        } catch (IOException e) {
+            node.delete(id);
+            throw e;
+        }
+        if (declaredLength >= 0 && size != declaredLength) {
+            node.delete(id);
+            throw CaravanException.badRequest("body has " + size + " bytes, Content-Length said " + declaredLength);
+        }
+        FileRecord file = new FileRecord(id, name, size, HexFormat.of().formatHex(sha.digest()),
+                MediaTypes.forUpload(contentType, name), node.group(), FileRecord.STORED,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        try {
+            catalogue.insertStored(file, node.name(), CloudEvents.fileEvent(CloudEvents.FILE_STORED, file, node.name()));
+        } catch (RuntimeException e) {
+            node.delete(id);
+            throw e;
+        }
+        LOG.debug("stored {} ({} bytes) on {}", id, size, node.name());
+        return file.toJson();
+    }
+
+    /** The base name, without path or control characters, at most 255 characters; "file" when empty. */
+    static String cleanName(String raw) {
+        if (raw == null) {
+            return "file";
+        }
+        String s = raw.substring(Math.max(raw.lastIndexOf('/'), raw.lastIndexOf('\\')) + 1);
+        StringBuilder sb = new StringBuilder(s.length());
+        s.codePoints().filter(cp -> !Character.isISOControl(cp)).forEach(sb::appendCodePoint);
+        String clean = sb.toString().trim();
+        if (clean.isEmpty() || clean.equals(".") || clean.equals("..")) {
+            return "file";
+        }
+        return clean.length() > MAX_NAME ? clean.substring(0, MAX_NAME) : clean;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
