@@ -52,10 +52,10 @@ public class UploadProcessor {
     /** Stores the request body; returns the new file's JSON view. */
     public Map<String, Object> store(Exchange exchange) throws IOException {
         String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
-        String name = exchange.getIn().getHeader(CaravanHeaders.NAME_PARAM, String.class);
+        // netty-http hands query parameters over still percent-encoded
+        String name = decode(exchange.getIn().getHeader(CaravanHeaders.NAME_PARAM, String.class), true);
         if (name == null) {
-            String header = exchange.getIn().getHeader(CaravanHeaders.FILE_NAME, String.class);
-            name = header == null ? null : URLDecoder.decode(header.replace("+", "%2B"), StandardCharsets.UTF_8);
+            name = decode(exchange.getIn().getHeader(CaravanHeaders.FILE_NAME, String.class), false);
         }
         String group = exchange.getIn().getHeader(CaravanHeaders.GROUP_PARAM, String.class);
         // bodies are streamed by StreamingUploadDecoder; anything else arrived aggregated (and is empty)
@@ -119,6 +119,18 @@ public class UploadProcessor {
             return "file";
         }
         return clean.length() > MAX_NAME ? clean.substring(0, MAX_NAME) : clean;
+    }
+
+    /** Percent-decodes a query parameter ({@code +} is a space) or a header value ({@code +} stays). */
+    private static String decode(String value, boolean query) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return URLDecoder.decode(query ? value : value.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw CaravanException.badRequest("badly encoded file name");
+        }
     }
 
     static MessageDigest sha256() {

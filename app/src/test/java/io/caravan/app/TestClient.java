@@ -1,0 +1,141 @@
+package io.caravan.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A plain HTTP client for the integration tests, plus helpers to look at the node directories. */
+final class TestClient {
+
+    static final String KEY = "caravan-dev-key";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final String base;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    TestClient(int port) {
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    HttpResponse<byte[]> send(String method, String path, HttpRequest.BodyPublisher body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).method(method, body);
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Uploads {@code data} as {@code name}; asserts nothing, returns the response. */
+    HttpResponse<byte[]> upload(byte[] data, String name, String contentType) throws Exception {
+        return send("POST", "/files?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+                HttpRequest.BodyPublishers.ofByteArray(data),
+                "Authorization", "Bearer " + KEY, "Content-Type", contentType);
+    }
+
+    static Map<String, Object> json(HttpResponse<byte[]> r) throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = JSON.readValue(r.body(), Map.class);
+        return m;
+    }
+
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = TestClient.class.getResourceAsStream("/media/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    static String sha256(byte[] b) {
+        return HexFormat.of().formatHex(digest().digest(b));
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest md = digest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The file {@code id} on node {@code node}, if that node's directory has it. */
+    static Optional<Path> replicaFile(Path dataDir, String node, String id) throws IOException {
+        Path dir = dataDir.resolve("nodes").resolve(node);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> p.getFileName().toString().equals(id) && Files.isRegularFile(p)).findFirst();
+        }
+    }
+
+    /** Every regular file under the node directories. */
+    static List<Path> nodeFiles(Path dataDir) throws IOException {
+        Path dir = dataDir.resolve("nodes");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes; returns the last value. */
+    static boolean eventually(Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.get()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return condition.get();
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
