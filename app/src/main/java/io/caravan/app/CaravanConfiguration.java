@@ -17,7 +17,10 @@ import io.caravan.processors.http.HttpErrors;
 import io.caravan.processors.http.StreamingUploadDecoder;
 import io.caravan.processors.id.IdAllocator;
 import io.caravan.processors.replicate.OutboxRelay;
+import io.caravan.processors.replicate.ReplicaVerifier;
+import io.caravan.processors.replicate.ReplicationLag;
 import io.caravan.processors.replicate.Replicator;
+import io.caravan.processors.replicate.Scrubber;
 import io.caravan.processors.stream.StreamProcessor;
 import io.caravan.processors.tracker.ClusterStatus;
 import io.caravan.processors.tracker.Placement;
@@ -94,8 +97,13 @@ public class CaravanConfiguration implements CamelConfiguration {
             LOG.warn("The development API key '{}' is accepted: set caravan.api.keys before exposing Caravan", ApiKeys.DEVELOPMENT_KEY);
         }
 
-        ClusterStatus status = new ClusterStatus(catalogue, tracker, bootstrap);
-        runtime.status = status;
+        ReplicationLag lag = new ReplicationLag(bootstrap, s.get("caravan.kafka.topic", "caravan.files"));
+        runtime.lag = lag;
+        ReplicaVerifier verifier = new ReplicaVerifier(catalogue);
+        Replicator replicator = new Replicator(catalogue, tracker, verifier);
+        Scrubber scrubber = new Scrubber(catalogue, tracker, verifier, replicator);
+        scrubber.setOrphanGrace(Duration.ofMillis(TimeUtils.toMilliSeconds(s.get("caravan.scrub.orphan-grace", "1h"))));
+        scrubber.setSettle(Duration.ofMillis(TimeUtils.toMilliSeconds(s.get("caravan.scrub.settle", "30s"))));
 
         Registry r = context.getRegistry();
         r.bind("dataSource", ds);
@@ -108,11 +116,12 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("upload", new UploadProcessor(
                 new IdAllocator(ds, "files", Integer.parseInt(s.get("caravan.id.block-size", "100"))),
                 (Placement) r.lookupByName("placement"), catalogue));
-        r.bind("stream", new StreamProcessor(catalogue, tracker));
+        r.bind("stream", new StreamProcessor(catalogue, tracker, verifier));
         r.bind("delete", new DeleteProcessor(catalogue));
-        r.bind("status", status);
+        r.bind("status", new ClusterStatus(catalogue, tracker, lag));
         r.bind("outbox", new OutboxRelay(catalogue));
-        r.bind("replicator", new Replicator(catalogue, tracker));
+        r.bind("replicator", replicator);
+        r.bind("scrubber", scrubber);
 
         context.addStartupListener(new ReplicatorRoutes(nodes));
     }
@@ -129,12 +138,12 @@ public class CaravanConfiguration implements CamelConfiguration {
         DataSource dataSource;
         EmbeddedKafkaBroker broker;
         StorageNodes nodes;
-        ClusterStatus status;
+        ReplicationLag lag;
 
         @Override
         protected void doStop() {
-            if (status != null) {
-                status.close();
+            if (lag != null) {
+                lag.close();
             }
             if (broker != null) {
                 broker.close();

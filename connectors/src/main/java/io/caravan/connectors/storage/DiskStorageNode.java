@@ -11,7 +11,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import java.util.UUID;
 
 /**
@@ -118,11 +121,29 @@ public class DiskStorageNode implements StorageNode {
     }
 
     @Override
-    public long size(String key) throws IOException {
+    public StoredObject stat(String key) throws IOException {
         try {
-            return Files.size(pathOf(key));
+            BasicFileAttributes a = Files.readAttributes(pathOf(key), BasicFileAttributes.class);
+            return new StoredObject(key, a.size(), a.lastModifiedTime().toMillis());
         } catch (NoSuchFileException e) {
-            return -1;
+            return null;
+        }
+    }
+
+    @Override
+    public void list(Consumer<StoredObject> visitor) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.startsWith(tmp) || !Files.isRegularFile(p) || p.getParent().equals(dir)
+                        || p.getFileName().toString().startsWith(PROBE_PREFIX)) {
+                    continue;
+                }
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                visitor.accept(new StoredObject(p.getFileName().toString(), a.size(), a.lastModifiedTime().toMillis()));
+            }
         }
     }
 

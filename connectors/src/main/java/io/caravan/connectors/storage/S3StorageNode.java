@@ -3,6 +3,7 @@ package io.caravan.connectors.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.util.function.Consumer;
 
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -10,7 +11,11 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.Result;
 import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.messages.Item;
 import io.minio.errors.ErrorResponseException;
 import okhttp3.OkHttpClient;
 
@@ -87,11 +92,23 @@ public class S3StorageNode implements StorageNode {
     }
 
     @Override
-    public long size(String key) throws IOException {
+    public StoredObject stat(String key) throws IOException {
         try {
-            return call(() -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).size());
+            StatObjectResponse r = call(() -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
+            return new StoredObject(key, r.size(), r.lastModified().toInstant().toEpochMilli());
         } catch (NotFound e) {
-            return -1;
+            return null;
+        }
+    }
+
+    @Override
+    public void list(Consumer<StoredObject> visitor) throws IOException {
+        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket).recursive(true).build())) {
+            Item item = call(result::get);
+            if (!item.isDir() && !item.objectName().startsWith(PROBE_PREFIX)) {
+                visitor.accept(new StoredObject(item.objectName(), item.size(),
+                        item.lastModified() == null ? 0 : item.lastModified().toInstant().toEpochMilli()));
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One storage node: a place that keeps whole files under a key (the file id).
@@ -12,6 +13,9 @@ import java.util.Optional;
  * leaves nothing behind. Implementations are thread safe.
  */
 public interface StorageNode extends AutoCloseable {
+
+    /** Key prefix of the small objects the tracker writes to probe a node; never listed. */
+    String PROBE_PREFIX = "caravan-probe-";
 
     /** The node name, unique in the cluster (e.g. {@code g1-a}). */
     String name();
@@ -33,8 +37,17 @@ public interface StorageNode extends AutoCloseable {
     /** Opens {@code length} bytes of the object starting at {@code offset}. */
     InputStream read(String key, long offset, long length) throws IOException;
 
+    /** The object's size and modification time, or {@code null} when the node has no such object. */
+    StoredObject stat(String key) throws IOException;
+
     /** The object's size in bytes, or {@code -1} when the node has no such object. */
-    long size(String key) throws IOException;
+    default long size(String key) throws IOException {
+        StoredObject o = stat(key);
+        return o == null ? -1 : o.size();
+    }
+
+    /** Calls {@code visitor} for every object on the node (not for temporary or probe objects). */
+    void list(Consumer<StoredObject> visitor) throws IOException;
 
     /** Removes the object; {@code true} if it existed. */
     boolean delete(String key) throws IOException;

@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS outbox (
     sent     TIMESTAMP
 );
 
+-- The node's modification time of the copy when its SHA-256 was last checked: a copy whose time
+-- changed since is checked again before it is served or copied.
+ALTER TABLE replicas ADD COLUMN IF NOT EXISTS verified_mtime BIGINT;
+
 CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (sent, seq);
 
 -- Tracker view of every storage node, updated by the heartbeat route.

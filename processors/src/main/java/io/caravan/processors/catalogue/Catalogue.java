@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ public class Catalogue {
     }
 
     /** Records a newly stored file, its first verified replica and its event, atomically. */
-    public void insertStored(FileRecord f, String node, OutboxEvent event) {
+    public void insertStored(FileRecord f, String node, Long mtime, OutboxEvent event) {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO files (id, name, size, sha256, content_type, grp, state, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -45,7 +46,7 @@ public class Catalogue {
                 ps.setTimestamp(8, Timestamp.from(f.created()));
                 ps.executeUpdate();
             }
-            insertReplica(c, f.id(), node, Replica.VERIFIED, null, null);
+            insertReplica(c, f.id(), node, Replica.VERIFIED, null, null, mtime);
             insertOutbox(c, event);
             return null;
         });
@@ -75,11 +76,7 @@ public class Catalogue {
                     "SELECT id, name, size, sha256, content_type, grp, state, created FROM files WHERE id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    return Optional.of(new FileRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getTimestamp(8).toInstant()));
+                    return rs.next() ? Optional.of(fileRecord(rs)) : Optional.empty();
                 }
             }
         });
@@ -88,13 +85,13 @@ public class Catalogue {
     public List<Replica> replicas(String id) {
         return query(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT file_id, node, state, partition_no, offset_no FROM replicas WHERE file_id = ? ORDER BY node")) {
+                    "SELECT file_id, node, state, partition_no, offset_no, verified_mtime FROM replicas WHERE file_id = ? ORDER BY node")) {
                 ps.setString(1, id);
                 List<Replica> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Replica(rs.getString(1), rs.getString(2), rs.getString(3),
-                                (Integer) rs.getObject(4), rs.getObject(5) == null ? null : rs.getLong(5)));
+                                (Integer) rs.getObject(4), longOrNull(rs, 5), longOrNull(rs, 6)));
                     }
                 }
                 return out;
@@ -102,24 +99,66 @@ public class Catalogue {
         });
     }
 
-    /** Records (or updates) {@code node}'s replica of {@code id}, with the event position that produced it. */
-    public void recordReplica(String id, String node, String state, Integer partition, Long offset) {
+    /**
+     * Records {@code node}'s verified copy of {@code id}: the event position that produced it (if any),
+     * the copy's modification time, and optionally an event, all in one transaction.
+     */
+    public void recordVerified(String id, String node, Integer partition, Long offset, long mtime, OutboxEvent event) {
         inTransaction(c -> {
             int n;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE replicas SET state = ?, partition_no = ?, offset_no = ?, updated = ? WHERE file_id = ? AND node = ?")) {
-                ps.setString(1, state);
-                ps.setObject(2, partition);
-                ps.setObject(3, offset);
-                ps.setTimestamp(4, Timestamp.from(Instant.now()));
-                ps.setString(5, id);
-                ps.setString(6, node);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE replicas SET state = ?, "
+                    + "partition_no = COALESCE(?, partition_no), offset_no = COALESCE(?, offset_no), verified_mtime = ?, "
+                    + "updated = ? WHERE file_id = ? AND node = ?")) {
+                ps.setString(1, Replica.VERIFIED);
+                ps.setObject(2, partition, Types.INTEGER);
+                ps.setObject(3, offset, Types.BIGINT);
+                ps.setLong(4, mtime);
+                ps.setTimestamp(5, Timestamp.from(Instant.now()));
+                ps.setString(6, id);
+                ps.setString(7, node);
                 n = ps.executeUpdate();
             }
             if (n == 0) {
-                insertReplica(c, id, node, state, partition, offset);
+                insertReplica(c, id, node, Replica.VERIFIED, partition, offset, mtime);
+            }
+            if (event != null) {
+                insertOutbox(c, event);
             }
             return null;
+        });
+    }
+
+    /** Sets the state of an existing replica row (e.g. {@code BAD} after a failed check). */
+    public void markReplica(String id, String node, String state) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE replicas SET state = ?, updated = ? WHERE file_id = ? AND node = ?")) {
+                ps.setString(1, state);
+                ps.setTimestamp(2, Timestamp.from(Instant.now()));
+                ps.setString(3, id);
+                ps.setString(4, node);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Stored files with an id after {@code afterId}, in id order, at most {@code limit}: for paging through all. */
+    public List<FileRecord> storedFiles(String afterId, int limit) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, name, size, sha256, content_type, grp, state, created FROM files "
+                            + "WHERE state = ? AND id > ? ORDER BY id FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
+                ps.setString(1, FileRecord.STORED);
+                ps.setString(2, afterId == null ? "" : afterId);
+                List<FileRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(fileRecord(rs));
+                    }
+                }
+                return out;
+            }
         });
     }
 
@@ -219,26 +258,37 @@ public class Catalogue {
         }
     }
 
+    private static FileRecord fileRecord(ResultSet rs) throws SQLException {
+        return new FileRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getTimestamp(8).toInstant());
+    }
+
+    private static Long longOrNull(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
     private static void bindNode(PreparedStatement ps, String group, String kind, String state, Long freeBytes,
                                  Instant lastBeat, String error) throws SQLException {
         ps.setString(1, group);
         ps.setString(2, kind);
         ps.setString(3, state);
-        ps.setObject(4, freeBytes);
+        ps.setObject(4, freeBytes, Types.BIGINT);
         ps.setTimestamp(5, lastBeat == null ? null : Timestamp.from(lastBeat));
         ps.setString(6, error == null ? null : error.substring(0, Math.min(1000, error.length())));
     }
 
-    private static void insertReplica(Connection c, String id, String node, String state, Integer partition, Long offset)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO replicas (file_id, node, state, partition_no, offset_no, updated) VALUES (?, ?, ?, ?, ?, ?)")) {
+    private static void insertReplica(Connection c, String id, String node, String state, Integer partition, Long offset,
+                                      Long mtime) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO replicas "
+                + "(file_id, node, state, partition_no, offset_no, verified_mtime, updated) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, node);
             ps.setString(3, state);
-            ps.setObject(4, partition);
-            ps.setObject(5, offset);
-            ps.setTimestamp(6, Timestamp.from(Instant.now()));
+            ps.setObject(4, partition, Types.INTEGER);
+            ps.setObject(5, offset, Types.BIGINT);
+            ps.setObject(6, mtime, Types.BIGINT);
+            ps.setTimestamp(7, Timestamp.from(Instant.now()));
             ps.executeUpdate();
         }
     }

@@ -15,6 +15,8 @@ public final class CloudEvents {
 
     public static final String FILE_STORED = "caravan.file.stored";
     public static final String FILE_DELETED = "caravan.file.deleted";
+    public static final String REPLICA_SYNCED = "caravan.replica.synced";
+    public static final String REPLICA_REPAIRED = "caravan.replica.repaired";
     public static final String CONTENT_TYPE = "application/cloudevents+json";
 
     private CloudEvents() {

@@ -2,13 +2,14 @@ package io.caravan.processors.replicate;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.caravan.connectors.storage.StorageNode;
+import io.caravan.connectors.storage.StoredObject;
 import io.caravan.processors.catalogue.Catalogue;
 import io.caravan.processors.catalogue.FileRecord;
+import io.caravan.processors.catalogue.OutboxEvent;
 import io.caravan.processors.catalogue.Replica;
 import io.caravan.processors.http.HttpResponses;
 import io.caravan.processors.tracker.Tracker;
@@ -35,10 +36,12 @@ public class Replicator {
 
     private final Catalogue catalogue;
     private final Tracker tracker;
+    private final ReplicaVerifier verifier;
 
-    public Replicator(Catalogue catalogue, Tracker tracker) {
+    public Replicator(Catalogue catalogue, Tracker tracker, ReplicaVerifier verifier) {
         this.catalogue = catalogue;
         this.tracker = tracker;
+        this.verifier = verifier;
     }
 
     /** Applies the event in the exchange body to the node named by the {@link #NODE} header. */
@@ -76,34 +79,51 @@ public class Replicator {
             return; // deleted since: the delete event follows in the log
         }
         List<Replica> replicas = catalogue.replicas(id);
-        boolean verifiedHere = replicas.stream().anyMatch(r -> r.node().equals(target.name()) && r.isVerified());
-        if (verifiedHere && target.size(id) == file.size()) {
-            return;
+        Replica here = replicas.stream().filter(r -> r.node().equals(target.name())).findFirst().orElse(null);
+        if (here != null && here.isVerified() && verifier.trusted(target, file, here)) {
+            return; // redelivered event, or the node that took the upload: nothing to do
         }
         if (!tracker.state(target.name()).writable()) {
             throw new IOException("node " + target.name() + " is " + tracker.state(target.name()) + ", will retry");
         }
-        List<StorageNode> sources = new ArrayList<>();
-        for (Replica r : replicas) {
-            if (r.isVerified() && !r.node().equals(target.name()) && tracker.state(r.node()).readable()) {
-                tracker.nodes().node(r.node()).ifPresent(sources::add);
-            }
+        copyFromGoodReplica(target, file, replicas, partition, offset,
+                CloudEvents.fileEvent(CloudEvents.REPLICA_SYNCED, file, target.name()));
+        if (!catalogue.find(id).map(FileRecord::isStored).orElse(false)) {
+            remove(target, id); // deleted while we copied: do not leave a resurrected copy behind
         }
-        IOException last = new IOException("no verified replica of " + id + " to copy from");
-        for (StorageNode source : sources) {
-            try (InputStream in = source.read(id, 0, file.size())) {
-                target.write(id, new VerifyingInputStream(in, file.sha256(), file.size()));
-                catalogue.recordReplica(id, target.name(), Replica.VERIFIED, partition, offset);
-                LOG.debug("replicated {} from {} to {}", id, source.name(), target.name());
-                if (catalogue.find(id).map(FileRecord::isStored).orElse(false)) {
-                    return;
+    }
+
+    /**
+     * Copies {@code file} to {@code target} from another node whose copy checks out, verifying size and
+     * SHA-256 on the way, and records the new replica (with {@code event}) in one transaction.
+     *
+     * @throws IOException when no other node has a good copy or every copy attempt failed
+     */
+    void copyFromGoodReplica(StorageNode target, FileRecord file, List<Replica> replicas, Integer partition,
+                             Long offset, OutboxEvent event) throws IOException {
+        IOException last = new IOException("no good replica of " + file.id() + " to copy from");
+        for (Replica r : replicas) {
+            StorageNode source = tracker.nodes().node(r.node()).orElse(null);
+            if (source == null || source == target || !tracker.state(r.node()).readable()) {
+                continue;
+            }
+            try {
+                if (!verifier.trusted(source, file, r)) {
+                    continue;
                 }
-                // deleted while we copied: do not leave a resurrected copy behind
-                remove(target, id);
+                try (InputStream in = source.read(file.id(), 0, file.size())) {
+                    target.write(file.id(), new VerifyingInputStream(in, file.sha256(), file.size()));
+                }
+                StoredObject written = target.stat(file.id());
+                if (written == null) {
+                    throw new IOException("copy of " + file.id() + " vanished from " + target.name());
+                }
+                catalogue.recordVerified(file.id(), target.name(), partition, offset, written.lastModified(), event);
+                LOG.debug("copied {} from {} to {}", file.id(), source.name(), target.name());
                 return;
             } catch (IOException e) {
                 last = e;
-                LOG.warn("copy of {} from {} to {} failed: {}", id, source.name(), target.name(), e.getMessage());
+                LOG.warn("copy of {} from {} to {} failed: {}", file.id(), source.name(), target.name(), e.getMessage());
             }
         }
         throw last;

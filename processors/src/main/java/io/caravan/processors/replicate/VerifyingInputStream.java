@@ -23,8 +23,13 @@ public class VerifyingInputStream extends FilterInputStream {
         super(in);
         this.expectedSha256 = expectedSha256;
         this.expectedSize = expectedSize;
+        this.digest = sha256();
+    }
+
+    /** A fresh SHA-256 digest. */
+    public static MessageDigest sha256() {
         try {
-            this.digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -20,6 +20,7 @@ import io.caravan.processors.http.CaravanException;
 import io.caravan.processors.http.CaravanHeaders;
 import io.caravan.processors.http.FileRequests;
 import io.caravan.processors.http.HttpResponses;
+import io.caravan.processors.replicate.ReplicaVerifier;
 import io.caravan.processors.tracker.Tracker;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -44,12 +45,14 @@ public class StreamProcessor {
 
     private final Catalogue catalogue;
     private final Tracker tracker;
+    private final ReplicaVerifier verifier;
     private final AtomicInteger turn = new AtomicInteger();
     private int chunkSize = 64 * 1024;
 
-    public StreamProcessor(Catalogue catalogue, Tracker tracker) {
+    public StreamProcessor(Catalogue catalogue, Tracker tracker, ReplicaVerifier verifier) {
         this.catalogue = catalogue;
         this.tracker = tracker;
+        this.verifier = verifier;
     }
 
     /** Bytes read from storage per chunk written to the socket (default 64 KiB). */
@@ -95,22 +98,30 @@ public class StreamProcessor {
         return response;
     }
 
-    /** Opens the bytes on the first replica that answers; 503 when none does. */
+    /**
+     * Opens the bytes on the first verified replica, on a readable node, whose copy still checks out
+     * (see {@link ReplicaVerifier}); tries the next when one fails. 503 when none is left.
+     */
     private ChunkedInput<ByteBuf> open(FileRecord file, long offset, long length) {
-        List<StorageNode> candidates = readableReplicas(file);
-        if (candidates.isEmpty()) {
-            throw new CaravanException(503, "no replica of " + file.id() + " is available");
+        List<Replica> candidates = new ArrayList<>();
+        for (Replica r : catalogue.replicas(file.id())) {
+            if (r.isVerified() && tracker.state(r.node()).readable() && tracker.nodes().node(r.node()).isPresent()) {
+                candidates.add(r);
+            }
         }
-        int start = Math.floorMod(turn.getAndIncrement(), candidates.size());
+        int start = candidates.isEmpty() ? 0 : Math.floorMod(turn.getAndIncrement(), candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
-            StorageNode node = candidates.get((start + i) % candidates.size());
+            Replica r = candidates.get((start + i) % candidates.size());
+            StorageNode node = tracker.nodes().node(r.node()).orElseThrow();
             try {
-                return open(node, file, offset, length);
+                if (verifier.trusted(node, file, r)) {
+                    return open(node, file, offset, length);
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("replica of {} on {} failed to open, trying the next: {}", file.id(), node.name(), e.getMessage());
             }
         }
-        throw new CaravanException(503, "no replica of " + file.id() + " could be read");
+        throw new CaravanException(503, "no readable replica of " + file.id() + " is available");
     }
 
     private ChunkedInput<ByteBuf> open(StorageNode node, FileRecord file, long offset, long length) throws IOException {
@@ -125,16 +136,5 @@ public class StreamProcessor {
         }
         InputStream in = node.read(file.id(), offset, length);
         return new ChunkedStream(in, chunkSize);
-    }
-
-    /** Verified replicas on readable nodes, in the catalogue's order. */
-    List<StorageNode> readableReplicas(FileRecord file) {
-        List<StorageNode> out = new ArrayList<>();
-        for (Replica r : catalogue.replicas(file.id())) {
-            if (r.isVerified() && tracker.state(r.node()).readable()) {
-                tracker.nodes().node(r.node()).ifPresent(out::add);
-            }
-        }
-        return out;
     }
 }

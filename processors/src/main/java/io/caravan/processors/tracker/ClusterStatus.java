@@ -1,12 +1,9 @@
 package io.caravan.processors.tracker;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import io.caravan.connectors.storage.StorageNode;
 import io.caravan.processors.catalogue.Catalogue;
@@ -15,72 +12,85 @@ import io.caravan.processors.catalogue.Replica;
 import io.caravan.processors.http.CaravanException;
 import io.caravan.processors.http.FileRequests;
 import io.caravan.processors.http.HttpResponses;
+import io.caravan.processors.replicate.ReplicationLag;
 import io.netty.handler.codec.http.HttpResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /** Read-only views of the cluster (bean {@code status}): file info, the cluster map and health. */
-public class ClusterStatus implements AutoCloseable {
+public class ClusterStatus {
 
     private final Catalogue catalogue;
     private final Tracker tracker;
-    private final String kafkaBootstrap;
-    private Admin admin;
+    private final ReplicationLag lag;
 
-    public ClusterStatus(Catalogue catalogue, Tracker tracker, String kafkaBootstrap) {
+    public ClusterStatus(Catalogue catalogue, Tracker tracker, ReplicationLag lag) {
         this.catalogue = catalogue;
         this.tracker = tracker;
-        this.kafkaBootstrap = kafkaBootstrap;
+        this.lag = lag;
     }
 
-    /** {@code GET /files/{id}/info}: the file's metadata and where its replicas are. */
+    /**
+     * {@code GET /files/{id}/info}: the file's metadata and, for every node of its group, the state of
+     * its copy ({@code VERIFIED}, {@code BAD} or {@code PENDING}) and how many events that node is behind.
+     */
     public HttpResponse info(Exchange exchange) {
         String id = FileRequests.fileId(exchange);
         FileRecord file = catalogue.find(id).filter(FileRecord::isStored)
                 .orElseThrow(() -> CaravanException.notFound("no such file: " + id));
-        Map<String, Object> body = file.toJson();
+        Map<String, Replica> byNode = new LinkedHashMap<>();
+        catalogue.replicas(id).forEach(r -> byNode.put(r.node(), r));
+        List<String> nodes = tracker.nodes().group(file.group()).stream().map(StorageNode::name).toList();
+        Map<String, Long> behind = lag.lag(nodes);
         List<Map<String, Object>> replicas = new ArrayList<>();
-        for (Replica r : catalogue.replicas(id)) {
+        for (String node : nodes) {
+            Replica r = byNode.get(node);
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("node", r.node());
-            m.put("state", r.state());
-            m.put("nodeState", tracker.state(r.node()).name());
-            if (r.offset() != null) {
+            m.put("node", node);
+            m.put("state", r == null ? "PENDING" : r.state());
+            m.put("nodeState", tracker.state(node).name());
+            m.put("lag", behind.get(node));
+            if (r != null && r.offset() != null) {
                 m.put("partition", r.partition());
                 m.put("offset", r.offset());
             }
             replicas.add(m);
         }
+        Map<String, Object> body = file.toJson();
         body.put("replicas", replicas);
         return HttpResponses.json(exchange, 200, body);
     }
 
-    /** {@code GET /cluster}: groups, their nodes and each node's state. */
+    /** {@code GET /cluster}: groups with their health, nodes with state, free space, files and lag. */
     public HttpResponse cluster(Exchange exchange) {
+        List<String> all = tracker.nodes().all().stream().map(StorageNode::name).toList();
+        Map<String, Long> behind = lag.lag(all);
         List<Map<String, Object>> groups = new ArrayList<>();
         for (String g : tracker.nodes().groups()) {
             List<Map<String, Object>> nodes = new ArrayList<>();
             int writable = 0;
+            boolean degraded = false;
             for (StorageNode n : tracker.nodes().group(g)) {
                 Tracker.Status s = tracker.status(n.name());
+                Long nodeLag = behind.get(n.name());
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("name", n.name());
                 m.put("kind", n.kind());
                 m.put("state", s.state().name());
-                m.put("freeBytes", s.freeBytes() == Long.MAX_VALUE ? null : s.freeBytes());
+                m.put("freeBytes", s.freeBytes() == Long.MAX_VALUE || s.freeBytes() < 0 ? null : s.freeBytes());
                 m.put("lastHeartbeat", s.lastBeat() == null ? null : s.lastBeat().toString());
                 m.put("files", catalogue.verifiedReplicas(n.name()));
+                m.put("lag", nodeLag);
                 if (s.error() != null) {
                     m.put("error", s.error());
                 }
                 nodes.add(m);
                 writable += s.state().writable() ? 1 : 0;
+                degraded |= s.state() != NodeState.ACTIVE || nodeLag == null || nodeLag > 0;
             }
             Map<String, Object> gm = new LinkedHashMap<>();
             gm.put("name", g);
-            gm.put("writable", writable > 0);
+            gm.put("health", writable == 0 ? "UNAVAILABLE" : degraded ? "DEGRADED" : "HEALTHY");
             gm.put("nodes", nodes);
             groups.add(gm);
         }
@@ -94,7 +104,7 @@ public class ClusterStatus implements AutoCloseable {
     public HttpResponse health(Exchange exchange) {
         Map<String, Object> checks = new LinkedHashMap<>();
         boolean db = catalogue.isReachable();
-        boolean kafka = brokerReachable();
+        boolean kafka = lag.brokerReachable();
         boolean routes = exchange.getContext().getRoutes().stream().map(Route::getId)
                 .allMatch(id -> exchange.getContext().getRouteController().getRouteStatus(id).isStarted());
         checks.put("database", db ? "UP" : "DOWN");
@@ -105,29 +115,5 @@ public class ClusterStatus implements AutoCloseable {
         body.put("status", up ? "UP" : "DOWN");
         body.put("checks", checks);
         return HttpResponses.json(exchange, up ? 200 : 503, body);
-    }
-
-    private synchronized boolean brokerReachable() {
-        try {
-            if (admin == null) {
-                Properties p = new Properties();
-                p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap);
-                p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
-                p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
-                admin = Admin.create(p);
-            }
-            admin.describeCluster().clusterId().get(2, TimeUnit.SECONDS);
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(2));
-            admin = null;
-        }
     }
 }

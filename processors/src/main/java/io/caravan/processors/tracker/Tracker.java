@@ -97,7 +97,7 @@ public class Tracker {
     private static void probe(StorageNode n) throws IOException {
         byte[] data = new byte[32];
         RANDOM.nextBytes(data);
-        String key = "caravan-probe-" + Long.toHexString(RANDOM.nextLong());
+        String key = StorageNode.PROBE_PREFIX + Long.toHexString(RANDOM.nextLong());
         try {
             n.write(key, new ByteArrayInputStream(data));
             byte[] back;

@@ -8,7 +8,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.caravan.connectors.storage.StorageNode;
+import io.caravan.connectors.storage.StoredObject;
 import io.caravan.processors.catalogue.Catalogue;
 import io.caravan.processors.catalogue.FileRecord;
 import io.caravan.processors.http.CaravanException;
@@ -23,6 +23,7 @@ import io.caravan.processors.http.CaravanHeaders;
 import io.caravan.processors.http.RequestBodyStream;
 import io.caravan.processors.id.IdAllocator;
 import io.caravan.processors.replicate.CloudEvents;
+import io.caravan.processors.replicate.VerifyingInputStream;
 import io.caravan.processors.stream.MediaTypes;
 import io.caravan.processors.tracker.Placement;
 import org.apache.camel.Exchange;
@@ -81,7 +82,7 @@ public class UploadProcessor {
         in.unread(first);
         StorageNode node = placement.choose(group);
         String id = ids.newFileId(name);
-        MessageDigest sha = sha256();
+        MessageDigest sha = VerifyingInputStream.sha256();
         long size;
         try {
             size = node.write(id, new DigestInputStream(in, sha));
@@ -97,8 +98,10 @@ public class UploadProcessor {
                 MediaTypes.forUpload(contentType, name), node.group(), FileRecord.STORED,
                 Instant.now().truncatedTo(ChronoUnit.MILLIS));
         try {
-            catalogue.insertStored(file, node.name(), CloudEvents.fileEvent(CloudEvents.FILE_STORED, file, node.name()));
-        } catch (RuntimeException e) {
+            StoredObject stored = node.stat(id);
+            catalogue.insertStored(file, node.name(), stored == null ? null : stored.lastModified(),
+                    CloudEvents.fileEvent(CloudEvents.FILE_STORED, file, node.name()));
+        } catch (IOException | RuntimeException e) {
             node.delete(id);
             throw e;
         }
@@ -133,11 +136,4 @@ public class UploadProcessor {
         }
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,0 +1,175 @@
+package io.caravan.processors.replicate;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.caravan.connectors.storage.StorageNode;
+import io.caravan.connectors.storage.StoredObject;
+import io.caravan.processors.catalogue.Catalogue;
+import io.caravan.processors.catalogue.FileRecord;
+import io.caravan.processors.catalogue.Replica;
+import io.caravan.processors.http.CaravanException;
+import io.caravan.processors.tracker.Tracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Anti-entropy (bean {@code scrubber}): compares every node's files with the catalogue by size and
+ * SHA-256, re-copies missing or corrupt copies from a good one ({@code caravan.replica.repaired}),
+ * and removes orphans: objects no stored file accounts for, older than a grace period.
+ */
+public class Scrubber {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Scrubber.class);
+    private static final int PAGE = 500;
+
+    private final Catalogue catalogue;
+    private final Tracker tracker;
+    private final ReplicaVerifier verifier;
+    private final Replicator replicator;
+    private final ReentrantLock running = new ReentrantLock();
+    private Duration orphanGrace = Duration.ofHours(1);
+    private Duration settle = Duration.ofSeconds(30);
+
+    public Scrubber(Catalogue catalogue, Tracker tracker, ReplicaVerifier verifier, Replicator replicator) {
+        this.catalogue = catalogue;
+        this.tracker = tracker;
+        this.verifier = verifier;
+        this.replicator = replicator;
+    }
+
+    /** How old an object with no stored file must be before it is removed (default 1 h). */
+    public void setOrphanGrace(Duration orphanGrace) {
+        this.orphanGrace = orphanGrace;
+    }
+
+    /** Files younger than this are left to replication (default 30 s). */
+    public void setSettle(Duration settle) {
+        this.settle = settle;
+    }
+
+    /** Runs one scrub over all files and nodes; returns the counts. 409 when one is already running. */
+    public Map<String, Object> scrub() {
+        if (!running.tryLock()) {
+            throw new CaravanException(409, "a scrub is already running");
+        }
+        try {
+            return doScrub();
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private Map<String, Object> doScrub() {
+        long t0 = System.nanoTime();
+        AtomicLong checked = new AtomicLong();
+        AtomicLong missing = new AtomicLong();
+        AtomicLong corrupt = new AtomicLong();
+        AtomicLong repaired = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        Instant settled = Instant.now().minus(settle);
+        String after = "";
+        List<FileRecord> page;
+        do {
+            page = catalogue.storedFiles(after, PAGE);
+            for (FileRecord file : page) {
+                after = file.id();
+                if (file.created().isAfter(settled)) {
+                    continue;
+                }
+                scrubFile(file, checked, missing, corrupt, repaired, failed);
+            }
+        } while (page.size() == PAGE);
+        long orphans = removeOrphans();
+
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("checked", checked.get());
+        report.put("missing", missing.get());
+        report.put("corrupt", corrupt.get());
+        report.put("repaired", repaired.get());
+        report.put("failed", failed.get());
+        report.put("orphansRemoved", orphans);
+        report.put("millis", (System.nanoTime() - t0) / 1_000_000);
+        LOG.info("scrub: {}", report);
+        return report;
+    }
+
+    private void scrubFile(FileRecord file, AtomicLong checked, AtomicLong missing, AtomicLong corrupt,
+                           AtomicLong repaired, AtomicLong failed) {
+        List<Replica> replicas = catalogue.replicas(file.id());
+        List<StorageNode> toRepair = new ArrayList<>();
+        for (StorageNode node : tracker.nodes().group(file.group())) {
+            if (!tracker.state(node.name()).readable()) {
+                continue; // an unreachable node is the tracker's business; it catches up when back
+            }
+            checked.incrementAndGet();
+            try {
+                StoredObject o = node.stat(file.id());
+                long mtime = o == null ? -1 : verifier.verify(node, file);
+                if (mtime >= 0) {
+                    Optional<Replica> r = replicas.stream().filter(x -> x.node().equals(node.name())).findFirst();
+                    if (r.isEmpty() || !r.get().isVerified() || r.get().verifiedMtime() == null || r.get().verifiedMtime() != mtime) {
+                        catalogue.recordVerified(file.id(), node.name(), null, null, mtime, null);
+                    }
+                    continue;
+                }
+                (o == null ? missing : corrupt).incrementAndGet();
+                if (replicas.stream().anyMatch(x -> x.node().equals(node.name()))) {
+                    catalogue.markReplica(file.id(), node.name(), Replica.BAD);
+                }
+                toRepair.add(node);
+            } catch (IOException e) {
+                failed.incrementAndGet();
+                LOG.warn("scrub could not check {} on {}: {}", file.id(), node.name(), e.getMessage());
+            }
+        }
+        for (StorageNode node : toRepair) {
+            try {
+                replicator.copyFromGoodReplica(node, file, catalogue.replicas(file.id()), null, null,
+                        CloudEvents.fileEvent(CloudEvents.REPLICA_REPAIRED, file, node.name()));
+                repaired.incrementAndGet();
+                LOG.info("scrub repaired {} on {}", file.id(), node.name());
+            } catch (IOException e) {
+                failed.incrementAndGet();
+                LOG.warn("scrub could not repair {} on {}: {}", file.id(), node.name(), e.getMessage());
+            }
+        }
+    }
+
+    private long removeOrphans() {
+        long cutoff = Instant.now().minus(orphanGrace).toEpochMilli();
+        long removed = 0;
+        for (StorageNode node : tracker.nodes().all()) {
+            if (!tracker.state(node.name()).readable()) {
+                continue;
+            }
+            List<StoredObject> old = new ArrayList<>();
+            try {
+                node.list(o -> {
+                    if (o.lastModified() < cutoff) {
+                        old.add(o);
+                    }
+                });
+                for (StoredObject o : old) {
+                    Optional<FileRecord> f = catalogue.find(o.key());
+                    if (f.isEmpty() || !f.get().isStored() || !f.get().group().equals(node.group())) {
+                        node.delete(o.key());
+                        removed++;
+                        LOG.info("scrub removed orphan {} from {}", o.key(), node.name());
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("scrub could not list {}: {}", node.name(), e.getMessage());
+            }
+        }
+        return removed;
+    }
+}
