@@ -161,9 +161,10 @@ public class Scrubber {
                 for (StoredObject o : old) {
                     Optional<FileRecord> f = catalogue.find(o.key());
                     if (f.isEmpty() || !f.get().isStored() || !f.get().group().equals(node.group())) {
-                        node.delete(o.key());
-                        removed++;
-                        LOG.info("scrub removed orphan {} from {}", o.key(), node.name());
+                        if (node.delete(o.key())) {
+                            removed++;
+                            LOG.info("scrub removed orphan {} from {}", o.key(), node.name());
+                        }
                     }
                 }
             } catch (IOException e) {

@@ -105,7 +105,7 @@ public class ClusterStatus {
         Map<String, Object> checks = new LinkedHashMap<>();
         boolean db = catalogue.isReachable();
         boolean kafka = lag.brokerReachable();
-        boolean routes = exchange.getContext().getRoutes().stream().map(Route::getId)
+        boolean routes = exchange.getContext().getRoutes().stream().filter(Route::isAutoStartup).map(Route::getId)
                 .allMatch(id -> exchange.getContext().getRouteController().getRouteStatus(id).isStarted());
         checks.put("database", db ? "UP" : "DOWN");
         checks.put("kafka", kafka ? "UP" : "DOWN");
