@@ -91,6 +91,12 @@ final class CaravanProcess implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
+    /** Kills the JVM at once (SIGKILL): no shutdown hook, nothing flushed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -1,0 +1,247 @@
+package io.caravan.app;
+
+import static io.caravan.app.TestClient.eventually;
+import static io.caravan.app.TestClient.json;
+import static io.caravan.app.TestClient.replicaFile;
+import static io.caravan.app.TestClient.sha256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/** Real crashes and a real broker outage against the packaged jar. */
+class ReplicationFaultsIT {
+
+    private final Random random = new Random(11);
+
+    private byte[] randomBytes() {
+        byte[] b = new byte[1_000 + random.nextInt(60_000)];
+        random.nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void should_lose_no_event_when_killed_between_commit_and_publish() throws Exception {
+        Path data = Path.of("target/it/crash");
+        TestClient.deleteTree(data);
+        Files.createDirectories(data);
+        int port = 18480;
+        int kafka = 19492;
+        TestClient client = new TestClient(port);
+        Map<String, String> acked = new ConcurrentHashMap<>();
+        Map<String, String> base = Map.of("CARAVAN_DATA_DIR", data.toString(), "CARAVAN_HTTP_PORT", String.valueOf(port),
+                "CARAVAN_KAFKA_EMBEDDED_PORT", String.valueOf(kafka));
+        int cycles = 3;
+        for (int k = 0; k < cycles; k++) {
+            // the relay is off: every change commits, no event is published, then the JVM dies
+            Map<String, String> env = new HashMap<>(base);
+            env.put("CARAVAN_OUTBOX_RELAY", "false");
+            try (CaravanProcess caravan = new CaravanProcess(env, List.of(), data.resolve("caravan.log"))) {
+                caravan.start(port);
+                for (int i = 0; i < 10; i++) {
+                    byte[] b = randomBytes();
+                    HttpResponse<byte[]> r = client.upload(b, "c" + k + "-" + i + ".bin", "application/octet-stream");
+                    assertEquals(201, r.statusCode());
+                    acked.put((String) json(r).get("id"), sha256(b));
+                }
+                JsonNode cluster = TestClient.JSON.readTree(client.get("/cluster").body());
+                assertEquals(acked.size(), cluster.path("unpublishedEvents").asLong(), "events wait in the outbox");
+                caravan.kill();
+            }
+        }
+        // one more crash, with the relay on, at an arbitrary moment of a burst of uploads
+        try (CaravanProcess caravan = new CaravanProcess(base, List.of(), data.resolve("caravan.log"))) {
+            caravan.start(port);
+            Thread uploader = new Thread(() -> {
+                for (int i = 0; i < 200; i++) {
+                    try {
+                        byte[] b = randomBytes();
+                        HttpResponse<byte[]> r = client.upload(b, "burst-" + i + ".bin", "application/octet-stream");
+                        if (r.statusCode() == 201) {
+                            acked.put((String) json(r).get("id"), sha256(b));
+                        }
+                    } catch (Exception e) {
+                        return; // the server died under us: that upload was never acknowledged
+                    }
+                }
+            });
+            uploader.start();
+            Thread.sleep(800 + random.nextInt(700));
+            caravan.kill();
+            uploader.join();
+        }
+        System.out.println("[measure] acknowledged uploads across " + (cycles + 1) + " crashes: " + acked.size());
+
+        try (CaravanProcess caravan = new CaravanProcess(base, List.of(), data.resolve("caravan.log"))) {
+            caravan.start(port);
+            long t0 = System.nanoTime();
+            assertTrue(eventually(Duration.ofSeconds(60), () -> acked.keySet().stream().allMatch(id -> copies(data, id) == 2)),
+                    "every acknowledged file on both nodes of its group after the restart");
+            System.out.printf("[measure] after the last restart all %d files were on both replicas in %d ms%n",
+                    acked.size(), (System.nanoTime() - t0) / 1_000_000);
+            for (Map.Entry<String, String> e : acked.entrySet()) {
+                for (Path p : replicaPaths(data, e.getKey())) {
+                    assertEquals(e.getValue(), sha256(p), "bytes of " + p);
+                }
+            }
+            Map<String, Integer> stored = new HashMap<>();
+            Map<String, Integer> synced = new HashMap<>();
+            for (JsonNode ev : readAllEvents("127.0.0.1:" + kafka)) {
+                String id = ev.path("subject").asText();
+                switch (ev.path("type").asText()) {
+                    case "caravan.file.stored" -> stored.merge(id, 1, Integer::sum);
+                    case "caravan.replica.synced" -> synced.merge(id + "@" + ev.path("data").path("node").asText(), 1, Integer::sum);
+                    default -> { }
+                }
+            }
+            for (String id : acked.keySet()) {
+                assertTrue(stored.getOrDefault(id, 0) >= 1, "stored event of " + id + " lost");
+            }
+            assertTrue(synced.values().stream().allMatch(n -> n == 1), "a copy applied twice: " + synced);
+            assertEquals(acked.size(), synced.size(), "one synced event per file, for its peer node");
+            caravan.stop();
+        }
+    }
+
+    @Test
+    void should_keep_accepting_uploads_while_the_broker_is_down_and_catch_up() throws Exception {
+        Path data = Path.of("target/it/broker-outage");
+        TestClient.deleteTree(data);
+        Files.createDirectories(data);
+        int port = 18580;
+        int kafka = 19592;
+        TestClient client = new TestClient(port);
+        Map<String, String> acked = new ConcurrentHashMap<>();
+        Path brokerDir = data.resolve("broker");
+        Process broker = startBroker(brokerDir, kafka, data.resolve("broker.log"));
+        try (CaravanProcess caravan = new CaravanProcess(Map.of("CARAVAN_DATA_DIR", data.toString(),
+                "CARAVAN_HTTP_PORT", String.valueOf(port), "CARAVAN_KAFKA_BOOTSTRAP", "127.0.0.1:" + kafka),
+                List.of(), data.resolve("caravan.log"))) {
+            caravan.start(port);
+            uploadMany(client, 50, acked);
+            stopBroker(broker);
+            long outage = System.nanoTime();
+            uploadMany(client, 100, acked);
+            System.out.printf("[measure] 100 uploads with the broker down: all 201 in %d ms%n",
+                    (System.nanoTime() - outage) / 1_000_000);
+            broker = startBroker(brokerDir, kafka, data.resolve("broker.log"));
+            long back = System.nanoTime();
+            uploadMany(client, 50, acked);
+            assertEquals(200, acked.size());
+            assertTrue(eventually(Duration.ofSeconds(90), () -> acked.keySet().stream().allMatch(id -> copies(data, id) == 2)),
+                    "all 200 files on both replicas after the broker came back");
+            System.out.printf("[measure] broker back: all 200 files on both replicas %d ms later%n",
+                    (System.nanoTime() - back) / 1_000_000);
+            for (Map.Entry<String, String> e : acked.entrySet()) {
+                for (Path p : replicaPaths(data, e.getKey())) {
+                    assertEquals(e.getValue(), sha256(p));
+                }
+            }
+            caravan.stop();
+        } finally {
+            stopBroker(broker);
+        }
+    }
+
+    private void uploadMany(TestClient client, int n, Map<String, String> acked) throws Exception {
+        for (int i = 0; i < n; i++) {
+            byte[] b = randomBytes();
+            HttpResponse<byte[]> r = client.upload(b, "o" + i + ".bin", "application/octet-stream");
+            assertEquals(201, r.statusCode(), new String(r.body()));
+            acked.put((String) json(r).get("id"), sha256(b));
+        }
+    }
+
+    /** Starts {@link KafkaBrokerMain} in its own JVM and waits for it to say it is ready. */
+    private static Process startBroker(Path dir, int port, Path log) throws Exception {
+        long readyBefore = readyLines(log);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), KafkaBrokerMain.class.getName(), dir.toString(), String.valueOf(port))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long end = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < end) {
+            if (readyLines(log) > readyBefore) {
+                return p;
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("broker exited, see " + log);
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("broker not ready, see " + log);
+    }
+
+    private static long readyLines(Path log) throws IOException {
+        return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.startsWith("BROKER READY")).count() : 0;
+    }
+
+    private static void stopBroker(Process broker) throws InterruptedException {
+        if (broker.isAlive()) {
+            broker.destroy();
+            if (!broker.waitFor(30, TimeUnit.SECONDS)) {
+                broker.destroyForcibly();
+            }
+        }
+    }
+
+    private static List<Path> replicaPaths(Path data, String id) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String node : List.of("g1-a", "g1-b", "g2-a", "g2-b")) {
+            Optional<Path> p = replicaFile(data, node, id);
+            p.ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static int copies(Path data, String id) {
+        try {
+            return replicaPaths(data, id).size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static List<JsonNode> readAllEvents(String bootstrap) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<JsonNode> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            consumer.partitionsFor("caravan.files").forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (System.currentTimeMillis() < deadline
+                    && parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(200))) {
+                    out.add(TestClient.JSON.readTree(rec.value()));
+                }
+            }
+        }
+        return out;
+    }
+}
