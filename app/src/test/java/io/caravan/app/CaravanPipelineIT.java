@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -55,15 +54,7 @@ class CaravanPipelineIT {
     static final String DATA = "target/it/pipeline";
     static final int PORT = 18080;
     static final int KAFKA_PORT = 19092;
-    static final Path DATA_DIR = Path.of(DATA);
-
-    static {
-        try {
-            TestClient.deleteTree(DATA_DIR);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static final Path DATA_DIR = TestClient.freshDir(DATA);
 
     private final TestClient client = new TestClient(PORT);
 

@@ -26,6 +26,13 @@ final class CaravanProcess implements AutoCloseable {
     private final Path log;
     private Process process;
 
+    /** The environment of an embedded-default Caravan on its own data directory and ports. */
+    static Map<String, String> embedded(Path data, int port, int kafkaPort) {
+        return Map.of("CARAVAN_DATA_DIR", data.toString(),
+                "CARAVAN_HTTP_PORT", String.valueOf(port),
+                "CARAVAN_KAFKA_EMBEDDED_PORT", String.valueOf(kafkaPort));
+    }
+
     CaravanProcess(Map<String, String> env, List<String> jvmArgs, Path log) {
         this.env = env;
         this.jvmArgs = jvmArgs;

@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -33,23 +32,15 @@ import org.junit.jupiter.api.Test;
  */
 class CaravanProcessIT {
 
-    private static Map<String, String> env(Path data, int port, int kafkaPort) {
-        return Map.of("CARAVAN_DATA_DIR", data.toString(),
-                "CARAVAN_HTTP_PORT", String.valueOf(port),
-                "CARAVAN_KAFKA_EMBEDDED_PORT", String.valueOf(kafkaPort));
-    }
-
     @Test
     void should_start_stop_cleanly_and_keep_every_file_across_a_restart() throws Exception {
-        Path data = Path.of("target/it/restart");
-        TestClient.deleteTree(data);
-        Files.createDirectories(data);
+        Path data = TestClient.freshDir("target/it/restart");
         int port = 18180;
         TestClient client = new TestClient(port);
         Map<String, String> sha = new LinkedHashMap<>();
         Map<String, byte[]> bytes = new LinkedHashMap<>();
 
-        try (CaravanProcess caravan = new CaravanProcess(env(data, port, 19192), List.of(), data.resolve("caravan.log"))) {
+        try (CaravanProcess caravan = new CaravanProcess(CaravanProcess.embedded(data, port, 19192), List.of(), data.resolve("caravan.log"))) {
             Duration ready = caravan.start(port);
             System.out.println("[measure] cold start to healthy: " + ready.toMillis() + " ms");
             for (String name : List.of("tone.mp3", "clip.mp4", "clip.webm")) {
@@ -68,7 +59,7 @@ class CaravanProcessIT {
             assertFalse(caravan.isAlive());
         }
 
-        try (CaravanProcess caravan = new CaravanProcess(env(data, port, 19192), List.of(), data.resolve("caravan.log"))) {
+        try (CaravanProcess caravan = new CaravanProcess(CaravanProcess.embedded(data, port, 19192), List.of(), data.resolve("caravan.log"))) {
             Duration ready = caravan.start(port);
             System.out.println("[measure] warm restart to healthy: " + ready.toMillis() + " ms");
             for (Map.Entry<String, String> e : sha.entrySet()) {
@@ -87,14 +78,12 @@ class CaravanProcessIT {
 
     @Test
     void should_stream_2_GiB_up_and_down_with_a_256_MiB_heap() throws Exception {
-        Path data = Path.of("target/it/large");
-        TestClient.deleteTree(data);
-        Files.createDirectories(data);
+        Path data = TestClient.freshDir("target/it/large");
         int port = 18280;
         long size = 2L * 1024 * 1024 * 1024;
         TestClient client = new TestClient(port);
 
-        try (CaravanProcess caravan = new CaravanProcess(env(data, port, 19292), List.of("-Xmx256m"),
+        try (CaravanProcess caravan = new CaravanProcess(CaravanProcess.embedded(data, port, 19292), List.of("-Xmx256m"),
                 data.resolve("caravan.log"))) {
             caravan.start(port);
 

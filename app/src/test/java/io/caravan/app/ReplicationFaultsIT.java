@@ -43,15 +43,12 @@ class ReplicationFaultsIT {
 
     @Test
     void should_lose_no_event_when_killed_between_commit_and_publish() throws Exception {
-        Path data = Path.of("target/it/crash");
-        TestClient.deleteTree(data);
-        Files.createDirectories(data);
+        Path data = TestClient.freshDir("target/it/crash");
         int port = 18480;
         int kafka = 19492;
         TestClient client = new TestClient(port);
         Map<String, String> acked = new ConcurrentHashMap<>();
-        Map<String, String> base = Map.of("CARAVAN_DATA_DIR", data.toString(), "CARAVAN_HTTP_PORT", String.valueOf(port),
-                "CARAVAN_KAFKA_EMBEDDED_PORT", String.valueOf(kafka));
+        Map<String, String> base = CaravanProcess.embedded(data, port, kafka);
         int cycles = 3;
         for (int k = 0; k < cycles; k++) {
             // the relay is off: every change commits, no event is published, then the JVM dies
@@ -126,9 +123,7 @@ class ReplicationFaultsIT {
 
     @Test
     void should_keep_accepting_uploads_while_the_broker_is_down_and_catch_up() throws Exception {
-        Path data = Path.of("target/it/broker-outage");
-        TestClient.deleteTree(data);
-        Files.createDirectories(data);
+        Path data = TestClient.freshDir("target/it/broker-outage");
         int port = 18580;
         int kafka = 19592;
         TestClient client = new TestClient(port);

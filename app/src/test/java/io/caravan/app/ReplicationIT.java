@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -51,15 +50,7 @@ class ReplicationIT {
 
     static final String DATA = "target/it/replication";
     static final int PORT = 18380;
-    static final Path DATA_DIR = Path.of(DATA);
-
-    static {
-        try {
-            TestClient.deleteTree(DATA_DIR);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static final Path DATA_DIR = TestClient.freshDir(DATA);
 
     private final TestClient client = new TestClient(PORT);
     private final Random random = new Random(42);

@@ -128,6 +128,17 @@ final class TestClient {
         return condition.get();
     }
 
+    /** {@code dir}, emptied and created again: every test run starts from no data. */
+    static Path freshDir(String dir) {
+        try {
+            Path p = Path.of(dir);
+            deleteTree(p);
+            return Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
