@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import io.caravan.connectors.jdbc.Database;
 import io.caravan.connectors.kafka.EmbeddedKafkaBroker;
 import io.caravan.connectors.kafka.KafkaTopics;
+import io.caravan.connectors.storage.StorageNode;
 import io.caravan.connectors.storage.StorageNodes;
 import io.caravan.processors.catalogue.Catalogue;
 import io.caravan.processors.http.ApiKeys;
@@ -23,6 +24,7 @@ import io.caravan.processors.replicate.Replicator;
 import io.caravan.processors.replicate.Scrubber;
 import io.caravan.processors.stream.StreamProcessor;
 import io.caravan.processors.tracker.ClusterStatus;
+import io.caravan.processors.tracker.NodeAdmin;
 import io.caravan.processors.tracker.Placement;
 import io.caravan.processors.tracker.Tracker;
 import io.caravan.processors.upload.DeleteProcessor;
@@ -83,9 +85,15 @@ public class CaravanConfiguration implements CamelConfiguration {
         // storage nodes and the tracker
         StorageNodes nodes = StorageNodes.fromConfig(key -> s.get(key, null), dataDir);
         runtime.nodes = nodes;
+        ReplicationLag lag = new ReplicationLag(bootstrap, s.get("caravan.kafka.topic", "caravan.files"));
+        runtime.lag = lag;
         Tracker tracker = new Tracker(nodes, catalogue);
+        runtime.tracker = tracker;
         tracker.setOfflineAfter(Integer.parseInt(s.get("caravan.tracker.offline-after", "3")));
         tracker.setReserveBytes(Long.parseLong(s.get("caravan.storage.reserve-bytes", "0")));
+        tracker.setProbeTimeout(Duration.ofMillis(TimeUtils.toMilliSeconds(
+                s.get("caravan.tracker.probe-timeout", s.get("caravan.tracker.heartbeat-interval", "2s")))));
+        tracker.setLag(node -> lag.lag(nodes.all().stream().map(StorageNode::name).toList()).get(node));
         tracker.beat();
 
         // HTTP: stream upload bodies instead of aggregating them in memory
@@ -99,8 +107,6 @@ public class CaravanConfiguration implements CamelConfiguration {
             LOG.warn("The development API key '{}' is accepted: set caravan.api.keys before exposing Caravan", ApiKeys.DEVELOPMENT_KEY);
         }
 
-        ReplicationLag lag = new ReplicationLag(bootstrap, s.get("caravan.kafka.topic", "caravan.files"));
-        runtime.lag = lag;
         ReplicaVerifier verifier = new ReplicaVerifier(catalogue);
         Replicator replicator = new Replicator(catalogue, tracker, verifier);
         Scrubber scrubber = new Scrubber(catalogue, tracker, verifier, replicator);
@@ -112,18 +118,24 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("catalogue", catalogue);
         r.bind("storageNodes", nodes);
         r.bind("tracker", tracker);
-        r.bind("placement", new Placement(tracker));
+        Placement placement = new Placement(tracker);
+        placement.setGroupPolicy(Placement.Policy.of(s.get("caravan.placement.group-policy", "round-robin")));
+        placement.setNodePolicy(Placement.Policy.of(s.get("caravan.placement.node-policy", "round-robin")));
+        placement.setFixedGroup(s.get("caravan.placement.fixed-group", null));
+        placement.validate();
+        r.bind("placement", placement);
         r.bind("auth", keys);
         r.bind("httpErrors", new HttpErrors());
         r.bind("upload", new UploadProcessor(
                 new IdAllocator(ds, "files", Integer.parseInt(s.get("caravan.id.block-size", "100"))),
-                (Placement) r.lookupByName("placement"), catalogue));
+                placement, catalogue));
         r.bind("stream", new StreamProcessor(catalogue, tracker, verifier));
         r.bind("delete", new DeleteProcessor(catalogue));
         r.bind("status", new ClusterStatus(catalogue, tracker, lag));
         r.bind("outbox", new OutboxRelay(catalogue));
         r.bind("replicator", replicator);
         r.bind("scrubber", scrubber);
+        r.bind("nodeAdmin", new NodeAdmin(tracker));
 
         context.addStartupListener(new ReplicatorRoutes(nodes));
     }
@@ -141,9 +153,13 @@ public class CaravanConfiguration implements CamelConfiguration {
         EmbeddedKafkaBroker broker;
         StorageNodes nodes;
         ReplicationLag lag;
+        Tracker tracker;
 
         @Override
         protected void doStop() {
+            if (tracker != null) {
+                tracker.close();
+            }
             if (lag != null) {
                 lag.close();
             }

@@ -83,7 +83,7 @@ public class Replicator {
         if (here != null && here.isVerified() && verifier.trusted(target, file, here)) {
             return; // redelivered event, or the node that took the upload: nothing to do
         }
-        if (!tracker.state(target.name()).writable()) {
+        if (!tracker.state(target.name()).replicable()) {
             throw new IOException("node " + target.name() + " is " + tracker.state(target.name()) + ", will retry");
         }
         copyFromGoodReplica(target, file, replicas, partition, offset,

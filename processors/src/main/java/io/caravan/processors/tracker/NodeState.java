@@ -2,15 +2,15 @@ package io.caravan.processors.tracker;
 
 /** What the tracker knows of a storage node. */
 public enum NodeState {
-    /** Answers probes; takes writes and serves reads. */
+    /** Answers probes and is caught up: takes writes and serves reads. */
     ACTIVE,
-    /** Copying its group's files before it turns ACTIVE. */
+    /** Back (or new) and catching up on its group's files: replication only, until its lag is zero. */
     SYNCING,
     /** Missed {@code caravan.tracker.offline-after} heartbeats in a row. */
     OFFLINE,
-    /** Answers, but its free space is under the reserve: serves reads, takes no writes. */
+    /** Answers, but its free space is under the reserve: serves reads, takes no new uploads. */
     READONLY,
-    /** Taken out by an operator. */
+    /** Taken out by an operator: no reads, no uploads; it catches up (SYNCING) when activated again. */
     DRAINED;
 
     public boolean readable() {
@@ -19,5 +19,10 @@ public enum NodeState {
 
     public boolean writable() {
         return this == ACTIVE;
+    }
+
+    /** Whether replicators copy to the node. */
+    public boolean replicable() {
+        return this == ACTIVE || this == SYNCING || this == READONLY;
     }
 }

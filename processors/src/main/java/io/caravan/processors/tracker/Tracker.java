@@ -4,24 +4,34 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.caravan.connectors.storage.StorageNode;
 import io.caravan.connectors.storage.StorageNodes;
 import io.caravan.processors.catalogue.Catalogue;
+import io.caravan.processors.http.CaravanException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches every storage node (bean {@code tracker}): each heartbeat writes, reads back and deletes a
- * small probe object on every node, records free space and moves nodes between states.
+ * Watches every storage node (bean {@code tracker}). Each heartbeat probes all nodes in parallel with a
+ * real write, read-back and delete of a small object, records free space, and moves nodes between
+ * states: a node that misses {@code offlineAfter} beats is OFFLINE; one that answers again is SYNCING
+ * until its replicator has caught up (lag 0), then ACTIVE; one under the free-space reserve is READONLY;
+ * DRAINED is set and cleared by an operator and shared with the other gateways through the database.
  */
-public class Tracker {
+public class Tracker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -29,8 +39,15 @@ public class Tracker {
     private final StorageNodes nodes;
     private final Catalogue catalogue;
     private final Map<String, Status> status = new ConcurrentHashMap<>();
+    private final ExecutorService probes = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "caravan-probe");
+        t.setDaemon(true);
+        return t;
+    });
     private int offlineAfter = 3;
     private long reserveBytes = 0;
+    private Duration probeTimeout = Duration.ofSeconds(2);
+    private Function<String, Long> lag = node -> 0L;
 
     /** A node's last known condition. */
     public record Status(NodeState state, long freeBytes, Instant lastBeat, int missed, String error) {
@@ -40,7 +57,7 @@ public class Tracker {
         this.nodes = nodes;
         this.catalogue = catalogue;
         for (StorageNode n : nodes.all()) {
-            status.put(n.name(), new Status(NodeState.SYNCING, -1, null, 0, "no heartbeat yet"));
+            status.put(n.name(), new Status(NodeState.ACTIVE, -1, null, 0, null));
         }
     }
 
@@ -54,62 +71,119 @@ public class Tracker {
         this.reserveBytes = reserveBytes;
     }
 
+    /** How long one probe may take before it counts as missed (default 2 s; keep it under the interval). */
+    public void setProbeTimeout(Duration probeTimeout) {
+        this.probeTimeout = probeTimeout;
+    }
+
+    /** Where SYNCING nodes' replication lag comes from (events behind, {@code null} when unknown). */
+    public void setLag(Function<String, Long> lag) {
+        this.lag = lag;
+    }
+
     public StorageNodes nodes() {
         return nodes;
     }
 
     /** Probes every node once and records the result. */
     public void beat() {
+        Map<String, String> shared = catalogue.nodeStates();
+        Map<String, CompletableFuture<Long>> pending = new LinkedHashMap<>();
+        for (StorageNode n : nodes.all()) {
+            pending.put(n.name(), CompletableFuture.supplyAsync(() -> probe(n), probes));
+        }
         for (StorageNode n : nodes.all()) {
             Status before = status.get(n.name());
-            Status after;
+            long free;
+            String error = null;
             try {
-                if (before.state() != NodeState.ACTIVE && before.state() != NodeState.READONLY) {
-                    n.prepare();
-                }
-                probe(n);
-                long free = n.freeSpace();
-                NodeState state = free < reserveBytes ? NodeState.READONLY : NodeState.ACTIVE;
-                if (before.state() == NodeState.DRAINED) {
-                    state = NodeState.DRAINED;
-                }
-                after = new Status(state, free, Instant.now(), 0, null);
-            } catch (IOException | RuntimeException e) {
-                int missed = before.missed() + 1;
-                NodeState state = missed >= offlineAfter || before.state() == NodeState.SYNCING
-                        ? NodeState.OFFLINE : before.state();
-                after = new Status(state, before.freeBytes(), before.lastBeat(), missed, e.getMessage());
+                free = pending.get(n.name()).get(probeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                free = -1;
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                error = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
             }
+            Status after = next(n, before, free, error, NodeState.DRAINED.name().equals(shared.get(n.name())));
             status.put(n.name(), after);
             if (after.state() != before.state()) {
-                LOG.info("storage node {} is now {}{}", n.name(), after.state(),
-                        after.error() == null ? "" : " (" + after.error() + ")");
+                LOG.info("storage node {} is now {}{}", n.name(), after.state(), after.error() == null ? "" : " (" + after.error() + ")");
             }
-            try {
-                catalogue.saveNode(n.name(), n.group(), n.kind(), after.state().name(),
-                        after.freeBytes() < 0 ? null : after.freeBytes(), after.lastBeat(), after.error());
-            } catch (RuntimeException e) {
-                LOG.debug("could not record the state of {}: {}", n.name(), e.getMessage());
-            }
+            save(n, after);
         }
     }
 
-    private static void probe(StorageNode n) throws IOException {
-        byte[] data = new byte[32];
-        RANDOM.nextBytes(data);
-        String key = StorageNode.PROBE_PREFIX + Long.toHexString(RANDOM.nextLong());
-        try {
-            n.write(key, new ByteArrayInputStream(data));
-            byte[] back;
-            try (InputStream in = n.read(key, 0, data.length)) {
-                back = in.readAllBytes();
-            }
-            if (!Arrays.equals(data, back)) {
-                throw new IOException("probe object read back differently");
-            }
-        } finally {
-            n.delete(key);
+    private Status next(StorageNode n, Status before, long free, String error, boolean drained) {
+        if (error != null) {
+            int missed = before.missed() + 1;
+            NodeState state = drained ? NodeState.DRAINED : missed >= offlineAfter ? NodeState.OFFLINE : before.state();
+            return new Status(state, before.freeBytes(), before.lastBeat(), missed, error);
         }
+        NodeState state;
+        if (drained) {
+            state = NodeState.DRAINED;
+        } else if (before.state() == NodeState.OFFLINE || before.state() == NodeState.DRAINED
+                || before.state() == NodeState.SYNCING) {
+            Long behind = lag.apply(n.name());
+            state = behind != null && behind == 0 ? NodeState.ACTIVE : NodeState.SYNCING;
+        } else {
+            state = NodeState.ACTIVE;
+        }
+        if (state == NodeState.ACTIVE && free < reserveBytes) {
+            state = NodeState.READONLY;
+        }
+        return new Status(state, free, Instant.now(), 0, null);
+    }
+
+    /** Write, read back, delete a small object; returns the node's free space. */
+    private static long probe(StorageNode n) {
+        try {
+            n.prepare();
+            byte[] data = new byte[32];
+            RANDOM.nextBytes(data);
+            String key = StorageNode.PROBE_PREFIX + Long.toHexString(RANDOM.nextLong());
+            try {
+                n.write(key, new ByteArrayInputStream(data));
+                byte[] back;
+                try (InputStream in = n.read(key, 0, data.length)) {
+                    back = in.readAllBytes();
+                }
+                if (!Arrays.equals(data, back)) {
+                    throw new IOException("probe object read back differently");
+                }
+            } finally {
+                n.delete(key);
+            }
+            return n.freeSpace();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void save(StorageNode n, Status s) {
+        try {
+            catalogue.saveNode(n.name(), n.group(), n.kind(), s.state().name(),
+                    s.freeBytes() < 0 ? null : s.freeBytes(), s.lastBeat(), s.error());
+        } catch (RuntimeException e) {
+            LOG.debug("could not record the state of {}: {}", n.name(), e.getMessage());
+        }
+    }
+
+    /** Takes a node out (operator): no reads, no uploads, on every gateway. */
+    public Status drain(String node) {
+        return setOperatorState(node, NodeState.DRAINED);
+    }
+
+    /** Brings a drained node back: it catches up (SYNCING) before it turns ACTIVE. */
+    public Status activate(String node) {
+        return setOperatorState(node, NodeState.SYNCING);
+    }
+
+    private Status setOperatorState(String node, NodeState state) {
+        StorageNode n = nodes.node(node).orElseThrow(() -> CaravanException.notFound("no such node: " + node));
+        Status s = status.compute(node, (k, old) -> new Status(state, old.freeBytes(), old.lastBeat(), old.missed(), old.error()));
+        save(n, s);
+        LOG.info("storage node {} is now {} (operator)", node, state);
+        return s;
     }
 
     public Status status(String node) {
@@ -130,5 +204,10 @@ public class Tracker {
         Map<String, Status> m = new LinkedHashMap<>();
         nodes.all().forEach(n -> m.put(n.name(), status(n.name())));
         return m;
+    }
+
+    @Override
+    public void close() {
+        probes.shutdownNow();
     }
 }

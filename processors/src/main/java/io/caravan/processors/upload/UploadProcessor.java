@@ -12,8 +12,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 
+import io.caravan.connectors.storage.CountingInputStream;
 import io.caravan.connectors.storage.StorageNode;
 import io.caravan.connectors.storage.StoredObject;
 import io.caravan.processors.catalogue.Catalogue;
@@ -74,21 +77,38 @@ public class UploadProcessor {
     private Map<String, Object> store(InputStream body, String rawName, String contentType, String group,
                                       long declaredLength) throws IOException {
         String name = cleanName(rawName);
-        PushbackInputStream in = new PushbackInputStream(body, 1);
+        ClientBody client = new ClientBody(body);
+        PushbackInputStream in = new PushbackInputStream(client, 1);
         int first = in.read();
         if (first < 0) {
             throw CaravanException.badRequest("empty upload: the body has no bytes");
         }
         in.unread(first);
-        StorageNode node = placement.choose(group);
-        String id = ids.newFileId(name);
         MessageDigest sha = VerifyingInputStream.sha256();
+        CountingInputStream counted = new CountingInputStream(new DigestInputStream(in, sha));
+        Set<String> failed = new HashSet<>();
+        StorageNode node;
+        String id;
         long size;
-        try {
-            size = node.write(id, new DigestInputStream(in, sha));
-        } catch (IOException e) {
-            node.delete(id);
-            throw e;
+        while (true) {
+            node = placement.choose(group, failed);
+            id = ids.newFileId(name);
+            try {
+                size = node.write(id, counted);
+                break;
+            } catch (IOException e) {
+                deleteQuietly(node, id);
+                if (client.failed) {
+                    throw e; // the client went away: nothing to retry
+                }
+                if (counted.count() > 0) {
+                    // part of the body is gone: it cannot be sent again to another node
+                    throw new CaravanException(503, "storage node " + node.name() + " failed during the upload: "
+                            + e.getMessage(), e);
+                }
+                LOG.warn("storage node {} failed before the upload started, trying another: {}", node.name(), e.getMessage());
+                failed.add(node.name());
+            }
         }
         if (declaredLength >= 0 && size != declaredLength) {
             node.delete(id);
@@ -107,6 +127,43 @@ public class UploadProcessor {
         }
         LOG.debug("stored {} ({} bytes) on {}", id, size, node.name());
         return file.toJson();
+    }
+
+    /** The request body, remembering whether reading it failed (the client's fault, not a node's). */
+    private static final class ClientBody extends java.io.FilterInputStream {
+        boolean failed;
+
+        ClientBody(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+    }
+
+    private static void deleteQuietly(StorageNode node, String id) {
+        try {
+            node.delete(id);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("could not remove {} from {}: {}", id, node.name(), e.getMessage());
+        }
     }
 
     /** The base name, without path or control characters, at most 255 characters; "file" when empty. */
