@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -129,18 +128,18 @@ class ReplicationFaultsIT {
         TestClient client = new TestClient(port);
         Map<String, String> acked = new ConcurrentHashMap<>();
         Path brokerDir = data.resolve("broker");
-        Process broker = startBroker(brokerDir, kafka, data.resolve("broker.log"));
+        Process broker = BrokerProcess.start(brokerDir, kafka, data.resolve("broker.log"));
         try (CaravanProcess caravan = new CaravanProcess(Map.of("CARAVAN_DATA_DIR", data.toString(),
                 "CARAVAN_HTTP_PORT", String.valueOf(port), "CARAVAN_KAFKA_BOOTSTRAP", "127.0.0.1:" + kafka),
                 List.of(), data.resolve("caravan.log"))) {
             caravan.start(port);
             uploadMany(client, 50, acked);
-            stopBroker(broker);
+            BrokerProcess.stop(broker);
             long outage = System.nanoTime();
             uploadMany(client, 100, acked);
             System.out.printf("[measure] 100 uploads with the broker down: all 201 in %d ms%n",
                     (System.nanoTime() - outage) / 1_000_000);
-            broker = startBroker(brokerDir, kafka, data.resolve("broker.log"));
+            broker = BrokerProcess.start(brokerDir, kafka, data.resolve("broker.log"));
             long back = System.nanoTime();
             uploadMany(client, 50, acked);
             assertEquals(200, acked.size());
@@ -155,7 +154,7 @@ class ReplicationFaultsIT {
             }
             caravan.stop();
         } finally {
-            stopBroker(broker);
+            BrokerProcess.stop(broker);
         }
     }
 
@@ -165,38 +164,6 @@ class ReplicationFaultsIT {
             HttpResponse<byte[]> r = client.upload(b, "o" + i + ".bin", "application/octet-stream");
             assertEquals(201, r.statusCode(), new String(r.body()));
             acked.put((String) json(r).get("id"), sha256(b));
-        }
-    }
-
-    /** Starts {@link KafkaBrokerMain} in its own JVM and waits for it to say it is ready. */
-    private static Process startBroker(Path dir, int port, Path log) throws Exception {
-        long readyBefore = readyLines(log);
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), KafkaBrokerMain.class.getName(), dir.toString(), String.valueOf(port))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long end = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < end) {
-            if (readyLines(log) > readyBefore) {
-                return p;
-            }
-            if (!p.isAlive()) {
-                throw new IllegalStateException("broker exited, see " + log);
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("broker not ready, see " + log);
-    }
-
-    private static long readyLines(Path log) throws IOException {
-        return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.startsWith("BROKER READY")).count() : 0;
-    }
-
-    private static void stopBroker(Process broker) throws InterruptedException {
-        if (broker.isAlive()) {
-            broker.destroy();
-            if (!broker.waitFor(30, TimeUnit.SECONDS)) {
-                broker.destroyForcibly();
-            }
         }
     }
 

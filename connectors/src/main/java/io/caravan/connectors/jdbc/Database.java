@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcConnectionPool;
-import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.ds.PGConnectionPoolDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +35,14 @@ public final class Database {
             return pool;
         }
         if (url.startsWith("jdbc:postgresql:")) {
-            PGSimpleDataSource ds = new PGSimpleDataSource();
-            ds.setURL(url);
-            ds.setUser(user);
-            ds.setPassword(password);
-            return ds;
+            // H2's small connection pool works over any ConnectionPoolDataSource: no extra dependency
+            PGConnectionPoolDataSource pg = new PGConnectionPoolDataSource();
+            pg.setURL(url);
+            pg.setUser(user);
+            pg.setPassword(password);
+            JdbcConnectionPool pool = JdbcConnectionPool.create(pg);
+            pool.setMaxConnections(32);
+            return pool;
         }
         throw new IllegalArgumentException("unsupported JDBC URL (use jdbc:h2: or jdbc:postgresql:): " + url);
     }
