@@ -119,21 +119,37 @@ class NodeFailureIT {
     @Test
     void should_take_a_drained_node_out_of_uploads_and_reads_until_activated() throws Exception {
         assertEquals(401, client.send("POST", "/admin/nodes/g2-a/drain", HttpRequest.BodyPublishers.noBody()).statusCode());
+        assertEquals(404, client.send("POST", "/admin/nodes/g9-z/drain", HttpRequest.BodyPublishers.noBody(),
+                "Authorization", "Bearer " + KEY).statusCode());
         assertEquals("DRAINED", admin("g2-a", "drain"));
         assertEquals("DRAINED", nodeState("g2-a"));
         for (int i = 0; i < 10; i++) {
             byte[] b = bytes();
-            HttpResponse<byte[]> r = client.send("POST", "/files?name=x.bin&group=g2", HttpRequest.BodyPublishers.ofByteArray(b),
-                    "Authorization", "Bearer " + KEY);
-            assertEquals(201, r.statusCode());
-            String id = (String) json(r).get("id");
+            String id = uploadTo("g2", b);
             assertTrue(has("g2-b", id) && !has("g2-a", id), "a drained node takes no uploads");
             assertEquals(sha256(b), sha256(client.get("/files/" + id).body()));
         }
+
+        // a drained node still serves as a copy source: with g2-a drained this upload lands on g2-b alone
+        // and g2-a's replicator waits; then g2-b is drained too and g2-a, activated, copies from it
+        byte[] onlyThere = bytes();
+        String placed = uploadTo("g2", onlyThere);
+        Thread.sleep(500);
+        assertTrue(has("g2-b", placed) && !has("g2-a", placed), "the upload waits on g2-b alone");
+        assertEquals("DRAINED", admin("g2-b", "drain"));
         assertEquals("SYNCING", admin("g2-a", "activate"));
-        assertTrue(eventually(Duration.ofSeconds(30), () -> "ACTIVE".equals(nodeState("g2-a"))), "caught up and ACTIVE");
-        assertEquals(404, client.send("POST", "/admin/nodes/g9-z/drain", HttpRequest.BodyPublishers.noBody(),
-                "Authorization", "Bearer " + KEY).statusCode());
+        assertTrue(eventually(Duration.ofSeconds(30), () -> has("g2-a", placed)), "copied from the drained node");
+        assertTrue(eventually(Duration.ofSeconds(30), () -> "ACTIVE".equals(nodeState("g2-a"))), "caught up, then ACTIVE");
+        assertEquals(sha256(onlyThere), sha256(replicaFile(DATA_DIR, "g2-a", placed).orElseThrow()));
+        assertEquals("SYNCING", admin("g2-b", "activate"));
+        assertTrue(eventually(Duration.ofSeconds(30), () -> "ACTIVE".equals(nodeState("g2-b"))));
+    }
+
+    private String uploadTo(String group, byte[] b) throws Exception {
+        HttpResponse<byte[]> r = client.send("POST", "/files?name=x.bin&group=" + group, HttpRequest.BodyPublishers.ofByteArray(b),
+                "Authorization", "Bearer " + KEY);
+        assertEquals(201, r.statusCode(), new String(r.body()));
+        return (String) json(r).get("id");
     }
 
     private String admin(String node, String action) throws Exception {

@@ -104,7 +104,7 @@ public class Replicator {
         IOException last = new IOException("no good replica of " + file.id() + " to copy from");
         for (Replica r : replicas) {
             StorageNode source = tracker.nodes().node(r.node()).orElse(null);
-            if (source == null || source == target || !tracker.state(r.node()).readable()) {
+            if (source == null || source == target || !tracker.state(r.node()).copySource()) {
                 continue;
             }
             try {

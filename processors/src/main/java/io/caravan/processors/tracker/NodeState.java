@@ -21,6 +21,11 @@ public enum NodeState {
         return this == ACTIVE;
     }
 
+    /** Whether replicators and the scrub may copy <em>from</em> the node: any node that answers. */
+    public boolean copySource() {
+        return this != OFFLINE;
+    }
+
     /** Whether replicators copy to the node. */
     public boolean replicable() {
         return this == ACTIVE || this == SYNCING || this == READONLY;
