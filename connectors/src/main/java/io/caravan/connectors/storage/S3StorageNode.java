@@ -75,8 +75,15 @@ public class S3StorageNode implements StorageNode {
         return "s3";
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The SDK reads a whole part of the body before it connects, so the bucket is checked first: an
+     * unreachable node fails the write before a byte is taken, and the caller can still try another node.
+     */
     @Override
     public long write(String key, InputStream in) throws IOException {
+        call(() -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
         CountingInputStream counted = new CountingInputStream(in);
         call(() -> client.putObject(PutObjectArgs.builder()
                 .bucket(bucket).object(key)
