@@ -94,6 +94,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         tracker.setProbeTimeout(Duration.ofMillis(TimeUtils.toMilliSeconds(
                 s.get("caravan.tracker.probe-timeout", s.get("caravan.tracker.heartbeat-interval", "2s")))));
         tracker.setLag(node -> lag.lag(nodes.all().stream().map(StorageNode::name).toList()).get(node));
+        NodeAdmin nodeAdmin = new NodeAdmin(tracker, catalogue, dataDir);
+        nodeAdmin.loadStoredNodes();
         tracker.beat();
 
         // HTTP: stream upload bodies instead of aggregating them in memory
@@ -135,9 +137,11 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("outbox", new OutboxRelay(catalogue));
         r.bind("replicator", replicator);
         r.bind("scrubber", scrubber);
-        r.bind("nodeAdmin", new NodeAdmin(tracker));
+        r.bind("nodeAdmin", nodeAdmin);
 
-        context.addStartupListener(new ReplicatorRoutes(nodes));
+        ReplicatorRoutes replicatorRoutes = new ReplicatorRoutes(nodes);
+        nodeAdmin.setReplicators(replicatorRoutes);
+        context.addStartupListener(replicatorRoutes);
     }
 
     /** Looks settings up through Camel's properties: system properties and environment variables override the file. */

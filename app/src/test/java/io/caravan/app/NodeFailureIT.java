@@ -145,6 +145,47 @@ class NodeFailureIT {
         assertTrue(eventually(Duration.ofSeconds(30), () -> "ACTIVE".equals(nodeState("g2-b"))));
     }
 
+    @Test
+    void should_add_a_node_at_runtime_that_catches_up_and_remove_it_again() throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (int i = 0; i < 10; i++) {
+            byte[] b = bytes();
+            files.put(uploadTo("g1", b), b);
+        }
+        String path = DATA_DIR.resolve("nodes/g1-c").toAbsolutePath().toString();
+        String spec = "{\"name\":\"g1-c\",\"group\":\"g1\",\"kind\":\"disk\",\"path\":\"" + path + "\"}";
+        assertEquals(401, client.send("POST", "/admin/nodes", HttpRequest.BodyPublishers.ofString(spec)).statusCode());
+        HttpResponse<byte[]> added = adminSend("POST", "/admin/nodes", spec);
+        assertEquals(201, added.statusCode(), new String(added.body()));
+        assertEquals("SYNCING", json(added).get("state"));
+        assertEquals(409, adminSend("POST", "/admin/nodes", spec).statusCode());
+        assertEquals(400, adminSend("POST", "/admin/nodes", "{\"group\":\"g1\"}").statusCode());
+        assertEquals(400, adminSend("POST", "/admin/nodes", "not json").statusCode());
+        assertEquals(400, adminSend("POST", "/admin/nodes",
+                "{\"name\":\"g1-d\",\"kind\":\"s3\",\"endpoint\":\"http://127.0.0.1:1\"}").statusCode(), "no credentials");
+        assertEquals(400, adminSend("POST", "/admin/nodes", "{\"name\":\"g1-d\",\"kind\":\"s3\",\"endpoint\":"
+                + "\"http://127.0.0.1:1\",\"accessKey\":\"a\",\"secretKey\":\"b\"}").statusCode(), "does not answer");
+
+        assertTrue(eventually(Duration.ofSeconds(30), () -> "ACTIVE".equals(nodeState("g1-c"))), "g1-c caught up, ACTIVE");
+        assertTrue(eventually(Duration.ofSeconds(10), () -> files.keySet().stream().allMatch(id -> has("g1-c", id))));
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            assertEquals(sha256(e.getValue()), sha256(replicaFile(DATA_DIR, "g1-c", e.getKey()).orElseThrow()));
+        }
+
+        assertEquals(409, adminSend("DELETE", "/admin/nodes/g1-a", null).statusCode(), "declared in configuration");
+        assertEquals(204, adminSend("DELETE", "/admin/nodes/g1-c", null).statusCode());
+        assertEquals("?", nodeState("g1-c"), "no longer in the cluster");
+        assertEquals(404, adminSend("DELETE", "/admin/nodes/g1-c", null).statusCode());
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            assertEquals(sha256(e.getValue()), sha256(client.get("/files/" + e.getKey()).body()));
+        }
+    }
+
+    private HttpResponse<byte[]> adminSend(String method, String path, String body) throws Exception {
+        return client.send(method, path, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body),
+                "Authorization", "Bearer " + KEY, "Content-Type", "application/json");
+    }
+
     private String uploadTo(String group, byte[] b) throws Exception {
         HttpResponse<byte[]> r = client.send("POST", "/files?name=x.bin&group=" + group, HttpRequest.BodyPublishers.ofByteArray(b),
                 "Authorization", "Bearer " + KEY);

@@ -5,13 +5,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every storage node of the cluster, by name and by group, built from configuration:
+ * Every storage node of the cluster, by name and by group. Built from configuration, and changed at
+ * runtime when an operator adds or removes a node. Thread safe; listings are snapshots.
  *
  * <pre>
  * caravan.storage.nodes = g1-a, g1-b, g2-a, g2-b
@@ -25,16 +27,13 @@ import java.util.function.Function;
  */
 public class StorageNodes implements AutoCloseable {
 
+    /** The per-node settings, as keys under {@code caravan.storage.node.<name>.}. */
+    public static final List<String> SETTINGS = List.of("group", "kind", "path", "endpoint", "bucket", "access-key", "secret-key");
+
     private final Map<String, StorageNode> byName = new LinkedHashMap<>();
-    private final Map<String, List<StorageNode>> byGroup = new LinkedHashMap<>();
 
     public StorageNodes(Collection<StorageNode> nodes) {
-        for (StorageNode n : nodes) {
-            if (byName.putIfAbsent(n.name(), n) != null) {
-                throw new IllegalArgumentException("duplicate storage node name: " + n.name());
-            }
-            byGroup.computeIfAbsent(n.group(), g -> new ArrayList<>()).add(n);
-        }
+        nodes.forEach(this::add);
         if (byName.isEmpty()) {
             throw new IllegalArgumentException("no storage nodes configured (caravan.storage.nodes)");
         }
@@ -49,58 +48,94 @@ public class StorageNodes implements AutoCloseable {
         List<StorageNode> nodes = new ArrayList<>();
         for (String raw : (list == null ? "" : list).split(",")) {
             String name = raw.trim();
-            if (name.isEmpty()) {
-                continue;
-            }
-            if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
-                throw new IllegalArgumentException("invalid storage node name: " + name);
-            }
-            Function<String, String> p = key -> {
-                String v = property.apply("caravan.storage.node." + name + "." + key);
-                return v == null || v.isBlank() ? null : v.trim();
-            };
-            int dash = name.lastIndexOf('-');
-            String group = Optional.ofNullable(p.apply("group")).orElse(dash > 0 ? name.substring(0, dash) : name);
-            String kind = Optional.ofNullable(p.apply("kind")).orElse("disk");
-            switch (kind) {
-                case "disk" -> nodes.add(new DiskStorageNode(name, group,
-                        Optional.ofNullable(p.apply("path")).map(Path::of).orElse(dataDir.resolve("nodes").resolve(name))));
-                case "s3" -> {
-                    String endpoint = p.apply("endpoint");
-                    if (endpoint == null) {
-                        throw new IllegalArgumentException("storage node " + name + ": kind s3 needs an endpoint");
-                    }
-                    S3StorageNode s3 = new S3StorageNode(name, group, endpoint,
-                            Optional.ofNullable(p.apply("bucket")).orElse("caravan-" + name.toLowerCase()),
-                            p.apply("access-key"), p.apply("secret-key"));
-                    nodes.add(s3);
-                }
-                default -> throw new IllegalArgumentException("storage node " + name + ": unknown kind " + kind);
+            if (!name.isEmpty()) {
+                nodes.add(create(name, key -> property.apply("caravan.storage.node." + name + "." + key), dataDir));
             }
         }
         return new StorageNodes(nodes);
     }
 
-    public Optional<StorageNode> node(String name) {
+    /**
+     * A node from its settings ({@link #SETTINGS}; {@code setting} returns {@code null} when unset).
+     *
+     * @throws IllegalArgumentException when the name or a setting is invalid
+     */
+    public static StorageNode create(String name, Function<String, String> setting, Path dataDir) {
+        if (name == null || !name.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("invalid storage node name: " + name);
+        }
+        Function<String, String> p = key -> {
+            String v = setting.apply(key);
+            return v == null || v.isBlank() ? null : v.trim();
+        };
+        int dash = name.lastIndexOf('-');
+        String group = Optional.ofNullable(p.apply("group")).orElse(dash > 0 ? name.substring(0, dash) : name);
+        if (!group.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("invalid group name: " + group);
+        }
+        String kind = Optional.ofNullable(p.apply("kind")).orElse("disk");
+        switch (kind) {
+            case "disk":
+                return new DiskStorageNode(name, group,
+                        Optional.ofNullable(p.apply("path")).map(Path::of).orElse(dataDir.resolve("nodes").resolve(name)));
+            case "s3":
+                String endpoint = p.apply("endpoint");
+                if (endpoint == null || !endpoint.matches("https?://.+")) {
+                    throw new IllegalArgumentException("storage node " + name + ": kind s3 needs an http(s) endpoint");
+                }
+                if (p.apply("access-key") == null || p.apply("secret-key") == null) {
+                    throw new IllegalArgumentException("storage node " + name + ": kind s3 needs an access-key and a secret-key");
+                }
+                return new S3StorageNode(name, group, endpoint,
+                        Optional.ofNullable(p.apply("bucket")).orElse("caravan-" + name.toLowerCase()),
+                        p.apply("access-key"), p.apply("secret-key"));
+            default:
+                throw new IllegalArgumentException("storage node " + name + ": unknown kind " + kind + " (disk, s3)");
+        }
+    }
+
+    /** Adds a node; refuses a name already in use. */
+    public synchronized void add(StorageNode node) {
+        if (byName.containsKey(node.name())) {
+            throw new IllegalArgumentException("duplicate storage node name: " + node.name());
+        }
+        byName.put(node.name(), node);
+    }
+
+    /** Removes and closes a node; {@code false} when there was none by that name. */
+    public boolean remove(String name) {
+        StorageNode n;
+        synchronized (this) {
+            n = byName.remove(name);
+        }
+        if (n != null) {
+            n.close();
+        }
+        return n != null;
+    }
+
+    public synchronized Optional<StorageNode> node(String name) {
         return Optional.ofNullable(byName.get(name));
     }
 
-    public Collection<StorageNode> all() {
-        return byName.values();
+    public synchronized List<StorageNode> all() {
+        return List.copyOf(byName.values());
     }
 
-    /** Group names in configuration order. */
-    public List<String> groups() {
-        return List.copyOf(byGroup.keySet());
+    /** Group names in the order their first node was added. */
+    public synchronized List<String> groups() {
+        LinkedHashSet<String> g = new LinkedHashSet<>();
+        byName.values().forEach(n -> g.add(n.group()));
+        return List.copyOf(g);
     }
 
-    /** The nodes of {@code group}, in configuration order (empty when there is no such group). */
-    public List<StorageNode> group(String group) {
-        return byGroup.getOrDefault(group, List.of());
+    /** The nodes of {@code group}, in the order they were added (empty when there is no such group). */
+    public synchronized List<StorageNode> group(String group) {
+        return byName.values().stream().filter(n -> n.group().equals(group)).toList();
     }
 
     @Override
     public void close() {
-        byName.values().forEach(StorageNode::close);
+        all().forEach(StorageNode::close);
     }
 }

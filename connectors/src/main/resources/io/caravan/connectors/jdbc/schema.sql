@@ -47,6 +47,13 @@ ALTER TABLE replicas ADD COLUMN IF NOT EXISTS verified_mtime BIGINT;
 
 CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (sent, seq);
 
+-- Storage nodes added at runtime (POST /admin/nodes), shared by every gateway; nodes declared in
+-- configuration are not here. settings: the node's settings as java.util.Properties text.
+CREATE TABLE IF NOT EXISTS node_config (
+    name     VARCHAR(64)   PRIMARY KEY,
+    settings VARCHAR(4000) NOT NULL
+);
+
 -- Tracker view of every storage node, updated by the heartbeat route.
 CREATE TABLE IF NOT EXISTS nodes (
     name       VARCHAR(64) PRIMARY KEY,

@@ -37,7 +37,7 @@ class PostgresSchemaIT {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
                 rs.next();
-                assertEquals(5, rs.getInt(1), "id_blocks, files, replicas, outbox, nodes");
+                assertEquals(6, rs.getInt(1), "id_blocks, files, replicas, outbox, node_config, nodes");
             }
         } finally {
             Database.close(ds);

@@ -265,6 +265,64 @@ public class Catalogue {
         });
     }
 
+    /** Settings (Properties text) of the nodes added at runtime, by name. */
+    public Map<String, String> nodeConfigs() {
+        return query(c -> {
+            Map<String, String> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, settings FROM node_config");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Records a node added at runtime. */
+    public void saveNodeConfig(String name, String settings) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO node_config (name, settings) VALUES (?, ?)")) {
+                ps.setString(1, name);
+                ps.setString(2, settings);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Forgets a node: its runtime definition, its tracker row and its replica rows, in one transaction. */
+    public void forgetNode(String name) {
+        inTransaction(c -> {
+            for (String sql : new String[] {"DELETE FROM replicas WHERE node = ?", "DELETE FROM nodes WHERE name = ?",
+                "DELETE FROM node_config WHERE name = ?"}) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, name);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Number of stored files whose only verified copy is on {@code node}. */
+    public long onlyCopiesOn(String node) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM replicas r JOIN files f ON f.id = r.file_id "
+                    + "WHERE r.node = ? AND r.state = ? AND f.state = ? AND NOT EXISTS (SELECT 1 FROM replicas o "
+                    + "WHERE o.file_id = r.file_id AND o.node <> r.node AND o.state = ?)")) {
+                ps.setString(1, node);
+                ps.setString(2, Replica.VERIFIED);
+                ps.setString(3, FileRecord.STORED);
+                ps.setString(4, Replica.VERIFIED);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     /** {@code true} when the database answers a trivial query. */
     public boolean isReachable() {
         try {

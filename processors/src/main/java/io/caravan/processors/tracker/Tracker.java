@@ -168,6 +168,19 @@ public class Tracker implements AutoCloseable {
         }
     }
 
+    /** Adds a node at runtime: it starts SYNCING and turns ACTIVE once its replicator has caught up. */
+    public void addNode(StorageNode node) {
+        nodes.add(node);
+        status.put(node.name(), new Status(NodeState.SYNCING, -1, null, 0, "new node, catching up"));
+        save(node, status.get(node.name()));
+    }
+
+    /** Forgets a node at runtime. */
+    public void removeNode(String name) {
+        nodes.remove(name);
+        status.remove(name);
+    }
+
     /** Takes a node out (operator): no reads, no uploads, on every gateway. */
     public Status drain(String node) {
         return setOperatorState(node, NodeState.DRAINED);
