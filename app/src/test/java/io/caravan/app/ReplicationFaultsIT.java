@@ -115,7 +115,11 @@ class ReplicationFaultsIT {
                 assertTrue(stored.getOrDefault(id, 0) >= 1, "stored event of " + id + " lost");
             }
             assertTrue(synced.values().stream().allMatch(n -> n == 1), "a copy applied twice: " + synced);
-            assertEquals(acked.size(), synced.size(), "one synced event per file, for its peer node");
+            // (an upload committed just before a kill may never have had its 201 delivered: it has events too)
+            for (String id : acked.keySet()) {
+                assertEquals(1, synced.keySet().stream().filter(k -> k.startsWith(id + "@")).count(),
+                        "exactly one synced event for the peer copy of " + id);
+            }
             caravan.stop();
         }
     }
