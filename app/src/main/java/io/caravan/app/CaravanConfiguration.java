@@ -14,6 +14,7 @@ import io.caravan.connectors.storage.StorageNode;
 import io.caravan.connectors.storage.StorageNodes;
 import io.caravan.processors.catalogue.Catalogue;
 import io.caravan.processors.http.ApiKeys;
+import io.caravan.processors.http.CaravanHttpBinding;
 import io.caravan.processors.http.HttpErrors;
 import io.caravan.processors.http.StreamingUploadDecoder;
 import io.caravan.processors.id.IdAllocator;
@@ -101,8 +102,9 @@ public class CaravanConfiguration implements CamelConfiguration {
         // HTTP: stream upload bodies instead of aggregating them in memory
         StreamingUploadDecoder decoder = new StreamingUploadDecoder(Set.of("/files"));
         decoder.setIdleTimeoutMillis(TimeUtils.toMilliSeconds(s.get("caravan.http.upload-idle-timeout", "60s")));
-        context.getComponent("netty-http", NettyHttpComponent.class).getConfiguration()
-                .setDecodersAsList(java.util.List.of(decoder));
+        NettyHttpComponent http = context.getComponent("netty-http", NettyHttpComponent.class);
+        http.getConfiguration().setDecodersAsList(java.util.List.of(decoder));
+        http.setNettyHttpBinding(new CaravanHttpBinding());
 
         ApiKeys keys = new ApiKeys(s.get("caravan.api.keys", ApiKeys.DEVELOPMENT_KEY));
         if (keys.usesDevelopmentKey()) {

@@ -227,6 +227,9 @@ class CaravanPipelineIT {
         assertError(400, client.get("/files/%00"));
         assertError(400, client.get("/files/" + "a".repeat(2000)));
         assertError(404, client.get("/nothing/here"));
+        // a JSON body sent with curl's default form content type must not break the request
+        assertError(400, client.send("POST", "/admin/nodes", HttpRequest.BodyPublishers.ofString("{\"kind\":\"disk\"}"),
+                "Authorization", "Bearer " + KEY, "Content-Type", "application/x-www-form-urlencoded"));
         assertError(400, client.send("DELETE", "/files/..%2f..%2fetc", HttpRequest.BodyPublishers.noBody(),
                 "Authorization", "Bearer " + KEY));
 

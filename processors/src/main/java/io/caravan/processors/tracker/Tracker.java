@@ -48,6 +48,8 @@ public class Tracker implements AutoCloseable {
     private long reserveBytes = 0;
     private Duration probeTimeout = Duration.ofSeconds(2);
     private Function<String, Long> lag = node -> 0L;
+    /** One probe key per gateway: probes overwrite the same object, so they leave no trace in the fan-out. */
+    private final String probeKey = StorageNode.PROBE_PREFIX + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
 
     /** A node's last known condition. */
     public record Status(NodeState state, long freeBytes, Instant lastBeat, int missed, String error) {
@@ -90,7 +92,7 @@ public class Tracker implements AutoCloseable {
         Map<String, String> shared = catalogue.nodeStates();
         Map<String, CompletableFuture<Long>> pending = new LinkedHashMap<>();
         for (StorageNode n : nodes.all()) {
-            pending.put(n.name(), CompletableFuture.supplyAsync(() -> probe(n), probes));
+            pending.put(n.name(), CompletableFuture.supplyAsync(() -> probe(n, probeKey), probes));
         }
         for (StorageNode n : nodes.all()) {
             Status before = status.get(n.name());
@@ -135,12 +137,11 @@ public class Tracker implements AutoCloseable {
     }
 
     /** Write, read back, delete a small object; returns the node's free space. */
-    private static long probe(StorageNode n) {
+    private static long probe(StorageNode n, String key) {
         try {
             n.prepare();
             byte[] data = new byte[32];
             RANDOM.nextBytes(data);
-            String key = StorageNode.PROBE_PREFIX + Long.toHexString(RANDOM.nextLong());
             try {
                 n.write(key, new ByteArrayInputStream(data));
                 byte[] back;
