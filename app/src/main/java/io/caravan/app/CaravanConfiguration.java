@@ -92,6 +92,12 @@ public class CaravanConfiguration implements CamelConfiguration {
         runtime.tracker = tracker;
         tracker.setOfflineAfter(Integer.parseInt(s.get("caravan.tracker.offline-after", "3")));
         tracker.setReserveBytes(Long.parseLong(s.get("caravan.storage.reserve-bytes", "0")));
+        for (StorageNode n : nodes.all()) {
+            String reserve = s.get("caravan.storage.node." + n.name() + ".reserve-bytes", null);
+            if (reserve != null) {
+                tracker.setReserveBytes(n.name(), Long.parseLong(reserve));
+            }
+        }
         tracker.setProbeTimeout(Duration.ofMillis(TimeUtils.toMilliSeconds(
                 s.get("caravan.tracker.probe-timeout", s.get("caravan.tracker.heartbeat-interval", "2s")))));
         tracker.setLag(node -> lag.lag(nodes.all().stream().map(StorageNode::name).toList()).get(node));

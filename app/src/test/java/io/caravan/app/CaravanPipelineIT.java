@@ -10,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,6 +102,19 @@ class CaravanPipelineIT {
         assertEquals("bytes", get.headers().firstValue("Accept-Ranges").orElseThrow());
         assertEquals("\"" + sha256(mp3) + "\"", get.headers().firstValue("ETag").orElseThrow());
         assertEquals("audio/mpeg", get.headers().firstValue("Content-Type").orElseThrow());
+    }
+
+    @Test
+    void should_take_the_name_from_the_x_file_name_header() throws Exception {
+        byte[] flac = "flac-ish bytes".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<byte[]> r = client.send("POST", "/files", HttpRequest.BodyPublishers.ofByteArray(flac),
+                "Authorization", "Bearer " + KEY, "X-File-Name", "%E6%B5%8B%E8%AF%95+1.flac");
+        assertEquals(201, r.statusCode());
+        Map<String, Object> file = json(r);
+        assertEquals("测试+1.flac", file.get("name"), "percent-decoded; a + in a header stays a +");
+        assertTrue(((String) file.get("id")).endsWith(".flac"));
+        assertEquals("audio/flac", file.get("contentType"), "no Content-Type given: taken from the extension");
+        assertArrayEquals(flac, client.get("/files/" + file.get("id")).body());
     }
 
     @Test
@@ -235,6 +250,26 @@ class CaravanPipelineIT {
 
         Thread.sleep(500);
         assertEquals(before, TestClient.nodeFiles(DATA_DIR), "bad requests must not store anything");
+    }
+
+    @Test
+    void should_render_the_cluster_status_page_in_a_real_browser() throws Exception {
+        HttpResponse<byte[]> page = client.get("/ui/cluster");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")), "chromium not installed");
+        Path profile = Files.createTempDirectory("chromium");
+        Process p = new ProcessBuilder("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom", client.base + "/ui/cluster")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        // the page fetched /cluster and rendered every group and node with its state
+        for (String text : List.of("Group g1", "Group g2", ">g1-a<", ">g1-b<", ">g2-a<", ">g2-b<", ">ACTIVE<", "unpublished events")) {
+            assertTrue(dom.contains(text), "rendered page lacks " + text + ":\n" + dom);
+        }
+        TestClient.deleteTree(profile);
     }
 
     private static void assertError(int status, HttpResponse<byte[]> r) throws IOException {

@@ -23,12 +23,14 @@ import java.util.function.Function;
  * caravan.storage.node.&lt;name&gt;.endpoint   s3: http://host:port
  * caravan.storage.node.&lt;name&gt;.bucket     s3: bucket (default caravan-&lt;name&gt;)
  * caravan.storage.node.&lt;name&gt;.access-key / .secret-key
+ * caravan.storage.node.&lt;name&gt;.reserve-bytes  free space under which the node takes no uploads (read by the tracker)
  * </pre>
  */
 public class StorageNodes implements AutoCloseable {
 
     /** The per-node settings, as keys under {@code caravan.storage.node.<name>.}. */
-    public static final List<String> SETTINGS = List.of("group", "kind", "path", "endpoint", "bucket", "access-key", "secret-key");
+    public static final List<String> SETTINGS =
+            List.of("group", "kind", "path", "endpoint", "bucket", "access-key", "secret-key", "reserve-bytes");
 
     private final Map<String, StorageNode> byName = new LinkedHashMap<>();
 

@@ -88,6 +88,7 @@ public class NodeAdmin {
         StorageNode node;
         try {
             node = StorageNodes.create(name, settings::getProperty, dataDir);
+            Long.parseLong(settings.getProperty("reserve-bytes", "0").trim());
         } catch (IllegalArgumentException e) {
             throw CaravanException.badRequest(e.getMessage());
         }
@@ -99,7 +100,7 @@ public class NodeAdmin {
             throw CaravanException.badRequest("node " + name + " does not answer: " + e.getMessage());
         }
         catalogue.saveNodeConfig(name, text(settings));
-        join(node);
+        join(node, settings);
         LOG.info("storage node {} added to group {} ({})", name, node.group(), node.kind());
         return nodeResponse(exchange, 201, node.name());
     }
@@ -146,7 +147,7 @@ public class NodeAdmin {
             if (!runtimeNodes.contains(name) && tracker.nodes().node(name).isEmpty()) {
                 try {
                     Properties p = properties(text);
-                    join(StorageNodes.create(name, p::getProperty, dataDir));
+                    join(StorageNodes.create(name, p::getProperty, dataDir), p);
                     LOG.info("storage node {} added by another gateway", name);
                 } catch (IllegalArgumentException e) {
                     LOG.warn("ignoring stored node {}: {}", name, e.getMessage());
@@ -155,9 +156,13 @@ public class NodeAdmin {
         });
     }
 
-    private void join(StorageNode node) {
+    private void join(StorageNode node, Properties settings) {
         runtimeNodes.add(node.name());
         tracker.addNode(node);
+        String reserve = settings.getProperty("reserve-bytes");
+        if (reserve != null && !reserve.isBlank()) {
+            tracker.setReserveBytes(node.name(), Long.parseLong(reserve.trim()));
+        }
         if (replicators != null) {
             replicators.start(node.name());
         }

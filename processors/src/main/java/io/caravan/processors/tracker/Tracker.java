@@ -46,6 +46,7 @@ public class Tracker implements AutoCloseable {
     });
     private int offlineAfter = 3;
     private long reserveBytes = 0;
+    private final Map<String, Long> nodeReserve = new ConcurrentHashMap<>();
     private Duration probeTimeout = Duration.ofSeconds(2);
     private Function<String, Long> lag = node -> 0L;
     /** One probe key per gateway: probes overwrite the same object, so they leave no trace in the fan-out. */
@@ -71,6 +72,11 @@ public class Tracker implements AutoCloseable {
     /** Free bytes under which a node turns READONLY (default 0). */
     public void setReserveBytes(long reserveBytes) {
         this.reserveBytes = reserveBytes;
+    }
+
+    /** A node's own reserve, overriding {@link #setReserveBytes} for it. */
+    public void setReserveBytes(String node, long reserveBytes) {
+        nodeReserve.put(node, reserveBytes);
     }
 
     /** How long one probe may take before it counts as missed (default 2 s; keep it under the interval). */
@@ -130,7 +136,7 @@ public class Tracker implements AutoCloseable {
         } else {
             state = NodeState.ACTIVE;
         }
-        if (state == NodeState.ACTIVE && free < reserveBytes) {
+        if (state == NodeState.ACTIVE && free < nodeReserve.getOrDefault(n.name(), reserveBytes)) {
             state = NodeState.READONLY;
         }
         return new Status(state, free, Instant.now(), 0, null);
@@ -180,6 +186,7 @@ public class Tracker implements AutoCloseable {
     public void removeNode(String name) {
         nodes.remove(name);
         status.remove(name);
+        nodeReserve.remove(name);
     }
 
     /** Takes a node out (operator): no reads, no uploads, on every gateway. */

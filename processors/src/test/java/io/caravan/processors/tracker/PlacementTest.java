@@ -107,6 +107,22 @@ class PlacementTest {
     }
 
     @Test
+    void should_make_a_node_under_its_reserve_readonly_and_place_nothing_on_it() {
+        tracker.setReserveBytes("g3-b", 6_000);
+        tracker.beat();
+        assertEquals(NodeState.READONLY, tracker.state("g3-b"));
+        assertEquals(NodeState.ACTIVE, tracker.state("g3-a"), "the global reserve (0) still applies to the others");
+        Placement p = new Placement(tracker);
+        p.setGroupPolicy(Placement.Policy.FIXED);
+        p.setFixedGroup("g3");
+        assertEquals(Map.of("g3-a", 100), place(p, 100));
+        tracker.setReserveBytes(1_000);
+        tracker.beat();
+        assertEquals(NodeState.READONLY, tracker.state("g3-a"), "100 bytes free is under a 1000-byte reserve");
+        assertEquals(503, assertThrows(CaravanException.class, () -> p.choose(null)).status());
+    }
+
+    @Test
     void should_refuse_a_fixed_policy_without_a_known_group() {
         Placement p = new Placement(tracker);
         p.setGroupPolicy(Placement.Policy.FIXED);
