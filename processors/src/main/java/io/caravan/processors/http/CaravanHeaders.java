@@ -12,6 +12,9 @@ public final class CaravanHeaders {
     /** Query parameter: the original file name; wins over {@link #FILE_NAME}. */
     public static final String NAME_PARAM = "name";
 
+    /** Query parameter: {@code true} to store an empty body as a zero-length file (else an empty upload is 400). */
+    public static final String ALLOW_EMPTY_PARAM = "allowEmpty";
+
     /** Query parameter: the storage group an upload must go to. */
     public static final String GROUP_PARAM = "group";
 

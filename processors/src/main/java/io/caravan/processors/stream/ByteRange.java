@@ -1,25 +1,25 @@
 package io.caravan.processors.stream;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * A single byte range of a representation, parsed from a {@code Range} header (RFC 9110 §14).
+ * A byte range of a representation, and the parsing of a {@code Range} header (RFC 9110 §14).
  *
- * <p>{@link #parse} returns {@code null} when the header must be ignored (absent, another unit,
- * a syntax error, several ranges) so the whole file is served with 200; {@link #UNSATISFIABLE} when
- * the answer is 416; otherwise the range with its last position clamped to the file.
+ * <p>{@link #parse} returns {@code null} when the header must be ignored (absent, another unit, a
+ * syntax error, an empty representation, more than {@link #MAX_RANGES} ranges) so the whole file is
+ * served with 200; an empty list when no range is satisfiable (416); otherwise the satisfiable ranges
+ * with last positions clamped, sorted, overlapping or adjacent ones coalesced. See {@code docs/http.md}.
  */
 public record ByteRange(long first, long last) {
 
-    /** Marker for a range no byte of the file satisfies. */
-    public static final ByteRange UNSATISFIABLE = new ByteRange(-1, -1);
+    /** More ranges than this in one request are not honoured (the whole file is sent instead). */
+    public static final int MAX_RANGES = 16;
 
     public long length() {
         return last - first + 1;
-    }
-
-    public boolean isSatisfiable() {
-        return this != UNSATISFIABLE;
     }
 
     /** The {@code Content-Range} value for this range of a file of {@code size} bytes. */
@@ -31,56 +31,67 @@ public record ByteRange(long first, long last) {
      * @param header the Range header value, may be {@code null}
      * @param size   the file size in bytes
      */
-    public static ByteRange parse(String header, long size) {
-        if (header == null) {
+    public static List<ByteRange> parse(String header, long size) {
+        if (header == null || size == 0) {
             return null;
         }
+        // ranges-specifier = range-unit "=" range-set: no whitespace around "=", the unit case-insensitive
         String h = header.trim();
-        int eq = h.indexOf('=');
-        if (eq < 0 || !h.substring(0, eq).trim().toLowerCase(Locale.ROOT).equals("bytes")) {
+        if (h.length() < 6 || !h.substring(0, 6).toLowerCase(Locale.ROOT).equals("bytes=")) {
             return null;
         }
-        String spec = h.substring(eq + 1).trim();
-        if (spec.indexOf(',') >= 0) {
+        String[] specs = h.substring(6).split(",", -1);
+        if (specs.length > MAX_RANGES) {
             return null;
         }
-        int dash = spec.indexOf('-');
-        if (dash < 0) {
-            return null;
-        }
-        String a = spec.substring(0, dash).trim();
-        String b = spec.substring(dash + 1).trim();
-        if (a.isEmpty()) {
-            // suffix range: the last N bytes
-            long n = number(b);
-            if (n < 0) {
+        List<ByteRange> ranges = new ArrayList<>();
+        boolean any = false;
+        for (String raw : specs) {
+            String spec = raw.trim();
+            if (spec.isEmpty()) {
+                continue; // RFC 9110 allows empty list elements
+            }
+            any = true;
+            int dash = spec.indexOf('-');
+            if (dash < 0) {
                 return null;
             }
-            if (n == 0 || size == 0) {
-                return UNSATISFIABLE;
+            String a = spec.substring(0, dash).trim();
+            String b = spec.substring(dash + 1).trim();
+            if (a.isEmpty()) {
+                long n = number(b);
+                if (n < 0) {
+                    return null;
+                }
+                if (n > 0) {
+                    ranges.add(new ByteRange(Math.max(0, size - n), size - 1));
+                }
+                continue;
             }
-            return new ByteRange(Math.max(0, size - n), size - 1);
-        }
-        long first = number(a);
-        if (first < 0) {
-            return null;
-        }
-        long last;
-        if (b.isEmpty()) {
-            last = Long.MAX_VALUE;
-        } else {
-            last = number(b);
-            if (last < 0) {
+            long first = number(a);
+            long last = b.isEmpty() ? Long.MAX_VALUE : number(b);
+            if (first < 0 || last < 0) {
                 return null;
             }
-            if (last < first) {
-                return UNSATISFIABLE;
+            if (last >= first && first < size) {
+                ranges.add(new ByteRange(first, Math.min(last, size - 1)));
             }
         }
-        if (first >= size) {
-            return UNSATISFIABLE;
+        return any ? coalesce(ranges) : null;
+    }
+
+    private static List<ByteRange> coalesce(List<ByteRange> ranges) {
+        ranges.sort(Comparator.comparingLong(ByteRange::first));
+        List<ByteRange> out = new ArrayList<>();
+        for (ByteRange r : ranges) {
+            ByteRange prev = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (prev != null && r.first() <= prev.last() + 1) {
+                out.set(out.size() - 1, new ByteRange(prev.first(), Math.max(prev.last(), r.last())));
+            } else {
+                out.add(r);
+            }
         }
-        return new ByteRange(first, Math.min(last, size - 1));
+        return out;
     }
 
     /** Digits only; values beyond a long saturate to {@link Long#MAX_VALUE}; -1 when not a number. */
@@ -94,11 +105,7 @@ public record ByteRange(long first, long last) {
             if (c < '0' || c > '9') {
                 return -1;
             }
-            if (v > (Long.MAX_VALUE - (c - '0')) / 10) {
-                v = Long.MAX_VALUE;
-            } else if (v != Long.MAX_VALUE) {
-                v = v * 10 + (c - '0');
-            }
+            v = v > (Long.MAX_VALUE - (c - '0')) / 10 ? Long.MAX_VALUE : v * 10 + (c - '0');
         }
         return v;
     }

@@ -5,8 +5,7 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,11 +40,12 @@ import org.slf4j.LoggerFactory;
 public class StreamProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final Catalogue catalogue;
     private final Tracker tracker;
     private final ReplicaVerifier verifier;
+    private static final SecureRandom BOUNDARY = new SecureRandom();
+
     private final AtomicInteger turn = new AtomicInteger();
     private int chunkSize = 64 * 1024;
 
@@ -60,49 +60,98 @@ public class StreamProcessor {
         this.chunkSize = chunkSize;
     }
 
-    /** Builds the response for {@code GET|HEAD /files/{id}}. */
+    /** Builds the response for {@code GET|HEAD /files/{id}}: conditional requests, one or several ranges. */
     public HttpResponse serve(Exchange exchange) throws IOException {
         String id = FileRequests.fileId(exchange);
         FileRecord file = catalogue.find(id).filter(FileRecord::isStored)
                 .orElseThrow(() -> CaravanException.notFound("no such file: " + id));
-        boolean head = "HEAD".equals(exchange.getIn().getHeader(CaravanHeaders.HTTP_METHOD, String.class));
-        ByteRange range = ByteRange.parse(exchange.getIn().getHeader("Range", String.class), file.size());
-
-        if (range != null && !range.isSatisfiable()) {
-            HttpResponse r = HttpResponses.error(exchange, 416, "range not satisfiable for a file of " + file.size() + " bytes");
-            r.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + file.size());
-            r.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
-            return r;
-        }
-        HttpResponseStatus status = range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT;
-        long offset = range == null ? 0 : range.first();
-        long length = range == null ? file.size() : range.length();
+        String method = exchange.getIn().getHeader(CaravanHeaders.HTTP_METHOD, String.class);
+        HttpConditions.Outcome outcome = HttpConditions.evaluate(method,
+                name -> exchange.getIn().getHeader(name, String.class), file.size(), file.etag(), file.created());
 
         HttpResponse response;
-        if (head || length == 0) {
+        switch (outcome.status()) {
+            case 304 -> {
+                response = HttpResponses.empty(exchange, HttpResponseStatus.NOT_MODIFIED);
+                validators(response.headers(), file);
+                return response;
+            }
+            case 412 -> {
+                return HttpResponses.error(exchange, 412, "precondition failed");
+            }
+            case 416 -> {
+                response = HttpResponses.error(exchange, 416, "range not satisfiable for a file of " + file.size() + " bytes");
+                response.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + file.size());
+                response.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+                return response;
+            }
+            default -> { }
+        }
+        List<ByteRange> ranges = outcome.ranges();
+        boolean head = "HEAD".equals(method);
+        HttpResponseStatus status = ranges == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT;
+        String contentType = file.contentType();
+        long length;
+        String contentRange = null;
+        ChunkedInput<ByteBuf> body = null;
+        if (ranges != null && ranges.size() > 1) {
+            String boundary = Long.toHexString(BOUNDARY.nextLong() & Long.MAX_VALUE) + Long.toHexString(System.nanoTime());
+            StorageNode node = head ? null : chooseReplica(file, ranges.get(0));
+            MultipartRangesInput parts = new MultipartRangesInput(ranges, file.size(), file.contentType(), boundary,
+                    r -> open(node, file, r.first(), r.length()));
+            contentType = "multipart/byteranges; boundary=" + boundary;
+            length = parts.length();
+            body = parts;
+        } else {
+            ByteRange range = ranges == null ? new ByteRange(0, file.size() - 1) : ranges.get(0);
+            length = file.size() == 0 ? 0 : range.length();
+            if (!head && length > 0) {
+                StorageNode node = chooseReplica(file, range);
+                body = open(node, file, range.first(), range.length());
+            }
+            if (ranges != null) {
+                contentRange = range.contentRange(file.size());
+            }
+        }
+        if (head || body == null) {
+            if (body != null) {
+                closeQuietly(body);
+            }
             response = HttpResponses.empty(exchange, status);
         } else {
-            response = new MediaResponse(status, open(file, offset, length));
+            response = new MediaResponse(status, body);
             HttpResponses.finish(exchange, response);
         }
         HttpHeaders h = response.headers();
-        h.set(HttpHeaderNames.CONTENT_TYPE, file.contentType());
+        h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
         h.set(HttpHeaderNames.CONTENT_LENGTH, length);
         h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
-        h.set(HttpHeaderNames.ETAG, file.etag());
-        h.set(HttpHeaderNames.LAST_MODIFIED, HTTP_DATE.format(file.created()));
-        h.set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=31536000, immutable");
-        if (range != null) {
-            h.set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(file.size()));
+        validators(h, file);
+        if (contentRange != null) {
+            h.set(HttpHeaderNames.CONTENT_RANGE, contentRange);
         }
         return response;
     }
 
+    private static void validators(HttpHeaders h, FileRecord file) {
+        h.set(HttpHeaderNames.ETAG, file.etag());
+        h.set(HttpHeaderNames.LAST_MODIFIED, HttpConditions.HTTP_DATE.format(file.created()));
+        h.set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=31536000, immutable");
+    }
+
+    private static void closeQuietly(ChunkedInput<ByteBuf> body) {
+        try {
+            body.close();
+        } catch (Exception e) {
+            LOG.debug("closing an unused body: {}", e.getMessage());
+        }
+    }
+
     /**
-     * Opens the bytes on the first verified replica, on a readable node, whose copy still checks out
-     * (see {@link ReplicaVerifier}); tries the next when one fails. 503 when none is left.
+     * The first verified replica, on a readable node, whose copy still checks out (see {@link ReplicaVerifier})
+     * and whose first needed bytes open; tries the next when one fails. 503 when none is left.
      */
-    private ChunkedInput<ByteBuf> open(FileRecord file, long offset, long length) {
+    private StorageNode chooseReplica(FileRecord file, ByteRange probe) {
         List<Replica> candidates = new ArrayList<>();
         for (Replica r : catalogue.replicas(file.id())) {
             if (r.isVerified() && tracker.state(r.node()).readable() && tracker.nodes().node(r.node()).isPresent()) {
@@ -112,13 +161,13 @@ public class StreamProcessor {
         int start = candidates.isEmpty() ? 0 : Math.floorMod(turn.getAndIncrement(), candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             Replica r = candidates.get((start + i) % candidates.size());
-            StorageNode node = tracker.nodes().node(r.node()).orElseThrow();
+            StorageNode node = tracker.nodes().node(r.node()).orElse(null);
             try {
-                if (verifier.trusted(node, file, r)) {
-                    return open(node, file, offset, length);
+                if (node != null && verifier.trusted(node, file, r)) {
+                    return node;
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.warn("replica of {} on {} failed to open, trying the next: {}", file.id(), node.name(), e.getMessage());
+                LOG.warn("replica of {} on {} failed, trying the next: {}", file.id(), r.node(), e.getMessage());
             }
         }
         throw new CaravanException(503, "no readable replica of " + file.id() + " is available");

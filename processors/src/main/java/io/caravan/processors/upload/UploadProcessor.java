@@ -62,28 +62,31 @@ public class UploadProcessor {
             name = decode(exchange.getIn().getHeader(CaravanHeaders.FILE_NAME, String.class), false);
         }
         String group = exchange.getIn().getHeader(CaravanHeaders.GROUP_PARAM, String.class);
+        boolean allowEmpty = "true".equalsIgnoreCase(exchange.getIn().getHeader(CaravanHeaders.ALLOW_EMPTY_PARAM, String.class));
         // bodies are streamed by StreamingUploadDecoder; anything else arrived aggregated (and is empty)
         Object raw = exchange.getIn().getBody();
         InputStream body = raw instanceof RequestBodyStream stream ? stream
                 : new ByteArrayInputStream(Objects.requireNonNullElse(exchange.getIn().getBody(byte[].class), new byte[0]));
         if (contentType != null && contentType.toLowerCase().startsWith("multipart/form-data")) {
             MultipartUpload.Part part = MultipartUpload.filePart(body, contentType);
-            return store(part.body(), name != null ? name : part.fileName(), part.contentType(), group, -1);
+            return store(part.body(), name != null ? name : part.fileName(), part.contentType(), group, -1, allowEmpty);
         }
         long declared = exchange.getIn().getHeader(Exchange.CONTENT_LENGTH, -1L, Long.class);
-        return store(body, name, contentType, group, declared);
+        return store(body, name, contentType, group, declared, allowEmpty);
     }
 
     private Map<String, Object> store(InputStream body, String rawName, String contentType, String group,
-                                      long declaredLength) throws IOException {
+                                      long declaredLength, boolean allowEmpty) throws IOException {
         String name = cleanName(rawName);
         ClientBody client = new ClientBody(body);
         PushbackInputStream in = new PushbackInputStream(client, 1);
         int first = in.read();
-        if (first < 0) {
-            throw CaravanException.badRequest("empty upload: the body has no bytes");
+        if (first < 0 && !allowEmpty) {
+            throw CaravanException.badRequest("empty upload: the body has no bytes (add ?allowEmpty=true to store an empty file)");
         }
-        in.unread(first);
+        if (first >= 0) {
+            in.unread(first);
+        }
         MessageDigest sha = VerifyingInputStream.sha256();
         CountingInputStream counted = new CountingInputStream(new DigestInputStream(in, sha));
         Set<String> failed = new HashSet<>();
