@@ -23,7 +23,9 @@ import io.caravan.processors.replicate.ReplicaVerifier;
 import io.caravan.processors.replicate.ReplicationLag;
 import io.caravan.processors.replicate.Replicator;
 import io.caravan.processors.replicate.Scrubber;
+import io.caravan.processors.stream.ServingPolicy;
 import io.caravan.processors.stream.StreamProcessor;
+import io.caravan.processors.stream.UrlSigner;
 import io.caravan.processors.tracker.ClusterStatus;
 import io.caravan.processors.tracker.NodeAdmin;
 import io.caravan.processors.tracker.Placement;
@@ -139,7 +141,10 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("upload", new UploadProcessor(
                 new IdAllocator(ds, "files", Integer.parseInt(s.get("caravan.id.block-size", "100"))),
                 placement, catalogue));
-        r.bind("stream", new StreamProcessor(catalogue, tracker, verifier));
+        UrlSigner signer = new UrlSigner(UrlSigner.secret(s.get("caravan.http.signing-secret", null), dataDir),
+                Boolean.parseBoolean(s.get("caravan.http.signed-urls", "false")));
+        r.bind("stream", new StreamProcessor(catalogue, tracker, verifier,
+                new ServingPolicy(s.get("caravan.http.cors-origins", "*")), signer));
         r.bind("delete", new DeleteProcessor(catalogue));
         r.bind("status", new ClusterStatus(catalogue, tracker, lag));
         r.bind("outbox", new OutboxRelay(catalogue));

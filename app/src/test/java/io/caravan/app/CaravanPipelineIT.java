@@ -105,6 +105,22 @@ class CaravanPipelineIT {
     }
 
     @Test
+    void should_send_the_whole_body_then_close_when_the_client_asks_connection_close() throws Exception {
+        byte[] mp4 = TestClient.resource("clip.mp4");
+        String id = (String) uploadOk(mp4, "clip.mp4", "video/mp4").get("id");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", PORT)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /files/" + id + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] all = socket.getInputStream().readAllBytes(); // returns only once the server closed
+            String text = new String(all, StandardCharsets.ISO_8859_1);
+            int bodyAt = text.indexOf("\r\n\r\n") + 4;
+            assertTrue(text.toLowerCase().contains("connection: close"), text.substring(0, bodyAt));
+            assertArrayEquals(mp4, Arrays.copyOfRange(all, bodyAt, all.length), "the whole body, then the close");
+        }
+    }
+
+    @Test
     void should_take_the_name_from_the_x_file_name_header() throws Exception {
         byte[] flac = "flac-ish bytes".getBytes(StandardCharsets.UTF_8);
         HttpResponse<byte[]> r = client.send("POST", "/files", HttpRequest.BodyPublishers.ofByteArray(flac),

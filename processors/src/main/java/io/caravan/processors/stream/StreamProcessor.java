@@ -6,6 +6,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,10 +52,44 @@ public class StreamProcessor {
     private final AtomicInteger turn = new AtomicInteger();
     private int chunkSize = 64 * 1024;
 
-    public StreamProcessor(Catalogue catalogue, Tracker tracker, ReplicaVerifier verifier) {
+    private final ServingPolicy policy;
+    private final UrlSigner signer;
+
+    public StreamProcessor(Catalogue catalogue, Tracker tracker, ReplicaVerifier verifier, ServingPolicy policy,
+                           UrlSigner signer) {
         this.catalogue = catalogue;
         this.tracker = tracker;
         this.verifier = verifier;
+        this.policy = policy;
+        this.signer = signer;
+    }
+
+    /** {@code POST /files/{id}/url?ttl=<seconds>}: a signed URL for the file (default ttl 1 h, at most 1 year). */
+    public HttpResponse signedUrl(Exchange exchange) {
+        String id = FileRequests.fileId(exchange);
+        catalogue.find(id).filter(FileRecord::isStored).orElseThrow(() -> CaravanException.notFound("no such file: " + id));
+        long ttl;
+        try {
+            ttl = Long.parseLong(exchange.getIn().getHeader("ttl", "3600", String.class).trim());
+        } catch (NumberFormatException e) {
+            throw CaravanException.badRequest("ttl must be a number of seconds");
+        }
+        if (ttl < 1 || ttl > 366L * 24 * 3600) {
+            throw CaravanException.badRequest("ttl must be between 1 second and 1 year");
+        }
+        Instant now = Instant.now();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("url", signer.signedPath(id, ttl, now));
+        body.put("expires", now.getEpochSecond() + ttl);
+        return HttpResponses.json(exchange, 200, body);
+    }
+
+    /** {@code OPTIONS /files/{id}}: the CORS preflight for browser players. */
+    public HttpResponse preflight(Exchange exchange) {
+        HttpResponse r = HttpResponses.empty(exchange, HttpResponseStatus.NO_CONTENT);
+        r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS");
+        policy.preflight(exchange.getIn().getHeader("Origin", String.class), r.headers());
+        return r;
     }
 
     /** Bytes read from storage per chunk written to the socket (default 64 KiB). */
@@ -63,6 +100,10 @@ public class StreamProcessor {
     /** Builds the response for {@code GET|HEAD /files/{id}}: conditional requests, one or several ranges. */
     public HttpResponse serve(Exchange exchange) throws IOException {
         String id = FileRequests.fileId(exchange);
+        if (signer.required()) {
+            signer.check(id, exchange.getIn().getHeader("expires", String.class), exchange.getIn().getHeader("sig", String.class),
+                    Instant.now());
+        }
         FileRecord file = catalogue.find(id).filter(FileRecord::isStored)
                 .orElseThrow(() -> CaravanException.notFound("no such file: " + id));
         String method = exchange.getIn().getHeader(CaravanHeaders.HTTP_METHOD, String.class);
@@ -74,6 +115,7 @@ public class StreamProcessor {
             case 304 -> {
                 response = HttpResponses.empty(exchange, HttpResponseStatus.NOT_MODIFIED);
                 validators(response.headers(), file);
+                policy.cors(exchange.getIn().getHeader("Origin", String.class), response.headers());
                 return response;
             }
             case 412 -> {
@@ -124,6 +166,8 @@ public class StreamProcessor {
         }
         HttpHeaders h = response.headers();
         h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        h.set(HttpHeaderNames.CONTENT_DISPOSITION, ServingPolicy.disposition(file.contentType(), file.name()));
+        policy.cors(exchange.getIn().getHeader("Origin", String.class), h);
         h.set(HttpHeaderNames.CONTENT_LENGTH, length);
         h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
         validators(h, file);
