@@ -26,6 +26,7 @@ import io.caravan.processors.replicate.Scrubber;
 import io.caravan.processors.stream.ServingPolicy;
 import io.caravan.processors.stream.StreamProcessor;
 import io.caravan.processors.stream.UrlSigner;
+import io.caravan.processors.stream.ZeroCopyEncoder;
 import io.caravan.processors.tracker.ClusterStatus;
 import io.caravan.processors.tracker.NodeAdmin;
 import io.caravan.processors.tracker.Placement;
@@ -113,6 +114,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         NettyHttpComponent http = context.getComponent("netty-http", NettyHttpComponent.class);
         http.getConfiguration().setDecodersAsList(java.util.List.of(decoder));
         http.setNettyHttpBinding(new CaravanHttpBinding());
+        // and send files from disk nodes zero-copy (sendfile)
+        http.getConfiguration().setEncodersAsList(java.util.List.of(new ZeroCopyEncoder()));
 
         ApiKeys keys = new ApiKeys(s.get("caravan.api.keys", ApiKeys.DEVELOPMENT_KEY));
         if (keys.usesDevelopmentKey()) {

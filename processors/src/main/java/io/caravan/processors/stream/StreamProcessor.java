@@ -147,12 +147,19 @@ public class StreamProcessor {
         } else {
             ByteRange range = ranges == null ? new ByteRange(0, file.size() - 1) : ranges.get(0);
             length = file.size() == 0 ? 0 : range.length();
-            if (!head && length > 0) {
-                StorageNode node = chooseReplica(file, range);
-                body = open(node, file, range.first(), range.length());
-            }
             if (ranges != null) {
                 contentRange = range.contentRange(file.size());
+            }
+            if (!head && length > 0) {
+                StorageNode node = chooseReplica(file, range);
+                Optional<Path> local = node.localFile(file.id());
+                if (local.isPresent()) {
+                    // a local disk: sent zero-copy (ZeroCopyEncoder)
+                    response = new FileRegionResponse(status, openChannel(local.get(), file), range.first(), range.length());
+                    HttpResponses.finish(exchange, response);
+                    return headers(exchange, response, file, contentType, length, contentRange);
+                }
+                body = open(node, file, range.first(), range.length());
             }
         }
         if (head || body == null) {
@@ -164,6 +171,11 @@ public class StreamProcessor {
             response = new MediaResponse(status, body);
             HttpResponses.finish(exchange, response);
         }
+        return headers(exchange, response, file, contentType, length, contentRange);
+    }
+
+    private HttpResponse headers(Exchange exchange, HttpResponse response, FileRecord file, String contentType,
+                                 long length, String contentRange) {
         HttpHeaders h = response.headers();
         h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
         h.set(HttpHeaderNames.CONTENT_DISPOSITION, ServingPolicy.disposition(file.contentType(), file.name()));
@@ -175,6 +187,16 @@ public class StreamProcessor {
             h.set(HttpHeaderNames.CONTENT_RANGE, contentRange);
         }
         return response;
+    }
+
+    /** The local file, checked against the catalogue's size. */
+    private static FileChannel openChannel(Path path, FileRecord file) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        if (ch.size() != file.size()) {
+            ch.close();
+            throw new IOException("size on disk " + ch.size() + " differs from the catalogue's " + file.size());
+        }
+        return ch;
     }
 
     private static void validators(HttpHeaders h, FileRecord file) {
@@ -220,12 +242,7 @@ public class StreamProcessor {
     private ChunkedInput<ByteBuf> open(StorageNode node, FileRecord file, long offset, long length) throws IOException {
         Optional<Path> local = node.localFile(file.id());
         if (local.isPresent()) {
-            FileChannel ch = FileChannel.open(local.get(), StandardOpenOption.READ);
-            if (ch.size() != file.size()) {
-                ch.close();
-                throw new IOException("size on disk " + ch.size() + " differs from the catalogue's " + file.size());
-            }
-            return new ChunkedNioFile(ch, offset, length, chunkSize);
+            return new ChunkedNioFile(openChannel(local.get(), file), offset, length, chunkSize);
         }
         InputStream in = node.read(file.id(), offset, length);
         return new ChunkedStream(in, chunkSize);
