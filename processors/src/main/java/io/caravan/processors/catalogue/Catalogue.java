@@ -145,6 +145,28 @@ public class Catalogue {
         });
     }
 
+    /** The newest stored files whose name contains {@code query} (case-insensitive), at most {@code limit}. */
+    public List<FileRecord> search(String query, int limit) {
+        return query(c -> {
+            String like = "%" + (query == null ? "" : query.toLowerCase(java.util.Locale.ROOT)
+                    .replace("!", "!!").replace("%", "!%").replace("_", "!_")) + "%";
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, name, size, sha256, content_type, grp, state, created FROM files "
+                            + "WHERE state = ? AND LOWER(name) LIKE ? ESCAPE '!' ORDER BY created DESC, id DESC "
+                            + "FETCH FIRST " + Math.max(1, Math.min(limit, 500)) + " ROWS ONLY")) {
+                ps.setString(1, FileRecord.STORED);
+                ps.setString(2, like);
+                List<FileRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(fileRecord(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     /** Stored files with an id after {@code afterId}, in id order, at most {@code limit}: for paging through all. */
     public List<FileRecord> storedFiles(String afterId, int limit) {
         return query(c -> {

@@ -61,6 +61,24 @@ public class ClusterStatus {
         return HttpResponses.json(exchange, 200, body);
     }
 
+    /** {@code GET /files?q=&limit=}: the newest files whose name contains {@code q} (case-insensitive). */
+    public HttpResponse list(Exchange exchange) {
+        String q = exchange.getIn().getHeader("q", "", String.class);
+        q = java.net.URLDecoder.decode(q, java.nio.charset.StandardCharsets.UTF_8);
+        int limit;
+        try {
+            limit = Integer.parseInt(exchange.getIn().getHeader("limit", "50", String.class).trim());
+        } catch (NumberFormatException e) {
+            throw CaravanException.badRequest("limit must be a number");
+        }
+        if (limit < 1 || limit > 500) {
+            throw CaravanException.badRequest("limit must be between 1 and 500");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("files", catalogue.search(q, limit).stream().map(FileRecord::toJson).toList());
+        return HttpResponses.json(exchange, 200, body);
+    }
+
     /** {@code GET /cluster}: groups with their health, nodes with state, free space, files and lag. */
     public HttpResponse cluster(Exchange exchange) {
         List<String> all = tracker.nodes().all().stream().map(StorageNode::name).toList();

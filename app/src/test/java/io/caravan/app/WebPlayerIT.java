@@ -1,0 +1,88 @@
+package io.caravan.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The web player in real headless Chromium: upload a media file, find it, play it, seek past the middle. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@CamelMainTest(mainClass = CaravanApp.class,
+        propertyPlaceholderLocations = CaravanApp.CONFIG,
+        properties = {
+            "caravan.data.dir=" + WebPlayerIT.DATA,
+            "caravan.http.port=" + WebPlayerIT.PORT,
+            "caravan.kafka.embedded.port=19290",
+            "caravan.http.signed-urls=true"
+        })
+class WebPlayerIT {
+
+    static final String DATA = "target/it/player";
+    static final int PORT = 19280;
+    static final Path DATA_DIR = TestClient.freshDir(DATA);
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @Test
+    void should_upload_play_and_seek_a_video_in_a_real_browser() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "chromium and chromedriver not installed");
+        Path media = DATA_DIR.resolve("clip.webm");
+        Files.write(media, TestClient.resource("clip.webm"));
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toString());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--mute-audio",
+                "--autoplay-policy=no-user-gesture-required",
+                "--user-data-dir=" + Files.createTempDirectory(DATA_DIR, "chromium").toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            JavascriptExecutor js = driver;
+            driver.get("http://127.0.0.1:" + PORT + "/ui/");
+            driver.findElement(By.id("key")).sendKeys(TestClient.KEY);
+            // the file input takes the same path as a dropped file
+            driver.findElement(By.id("pick")).sendKeys(media.toAbsolutePath().toString());
+            wait.until(d -> d.findElement(By.id("status")).getText().startsWith("stored clip.webm"));
+            assertEquals("100", driver.findElement(By.id("progress")).getDomProperty("value"));
+
+            WebElement search = driver.findElement(By.id("q"));
+            search.sendKeys("nothing-like-this");
+            wait.until(d -> d.findElements(By.cssSelector("tr.file")).isEmpty());
+            search.clear();
+            search.sendKeys("CLIP");
+            wait.until(d -> d.findElements(By.cssSelector("tr.file")).size() == 1);
+            driver.findElement(By.cssSelector("tr.file")).click();
+
+            // playing through a signed URL (this Caravan requires them), then seeking past the middle
+            wait.until(d -> Boolean.TRUE.equals(js.executeScript(
+                    "const m = document.getElementById('media'); return !!m && m.readyState >= 2 && m.duration > 0 && !m.paused;")));
+            double duration = ((Number) js.executeScript("return document.getElementById('media').duration;")).doubleValue();
+            assertEquals(10.0, duration, 0.5);
+            double target = duration * 0.6;
+            js.executeScript("document.getElementById('media').currentTime = arguments[0];", target);
+            wait.until(d -> ((Number) js.executeScript("return document.getElementById('media').currentTime;")).doubleValue()
+                    > target + 0.5);
+            assertNull(js.executeScript("const e = document.getElementById('media').error; return e && e.code;"), "no media error");
+            String src = (String) js.executeScript("return document.getElementById('media').currentSrc;");
+            assertTrue(src.contains("sig="), "played through a signed URL: " + src);
+        } finally {
+            driver.quit();
+        }
+    }
+}
