@@ -181,7 +181,7 @@ class CaravanPipelineIT {
         String other = group.equals("g1") ? "g2" : "g1";
         assertFalse(has(other + "-a", id) || has(other + "-b", id), "never placed in the other group");
 
-        assertTrue(eventually(Duration.ofSeconds(5), () -> verifiedReplicas(id) == 2));
+        assertTrue(eventually(Duration.ofSeconds(5), () -> client.verifiedReplicas(id) == 2));
     }
 
     @Test
@@ -301,20 +301,6 @@ class CaravanPipelineIT {
             return replicaFile(DATA_DIR, node, id).isPresent();
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private long verifiedReplicas(String id) {
-        try {
-            HttpResponse<byte[]> info = client.get("/files/" + id + "/info");
-            JsonNode replicas = TestClient.JSON.readTree(info.body()).path("replicas");
-            long n = 0;
-            for (JsonNode r : replicas) {
-                n += "VERIFIED".equals(r.path("state").asText()) ? 1 : 0;
-            }
-            return n;
-        } catch (Exception e) {
-            return -1;
         }
     }
 

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -52,7 +51,7 @@ class CaravanProcessIT {
                 bytes.put(id, b);
             }
             for (String id : sha.keySet()) {
-                assertTrue(eventually(Duration.ofSeconds(5), () -> replicas(data, id) == 2), "replicated: " + id);
+                assertTrue(eventually(Duration.ofSeconds(5), () -> TestClient.copies(data, id).size() == 2), "replicated: " + id);
             }
             Duration stopped = caravan.stop();
             System.out.println("[measure] stop on SIGTERM: " + stopped.toMillis() + " ms");
@@ -66,12 +65,12 @@ class CaravanProcessIT {
                 HttpResponse<byte[]> r = client.get("/files/" + e.getKey());
                 assertEquals(200, r.statusCode());
                 assertArrayEquals(bytes.get(e.getKey()), r.body());
-                assertEquals(2, replicas(data, e.getKey()));
+                assertEquals(2, TestClient.copies(data, e.getKey()).size());
             }
             // the pipeline still replicates after the restart (consumers rejoin their groups at once)
             byte[] fresh = "after the restart".getBytes();
             String id = (String) json(client.upload(fresh, "later.txt", "text/plain")).get("id");
-            assertTrue(eventually(Duration.ofSeconds(5), () -> replicas(data, id) == 2), "replicated after restart");
+            assertTrue(eventually(Duration.ofSeconds(5), () -> TestClient.copies(data, id).size() == 2), "replicated after restart");
             caravan.stop();
         }
     }
@@ -120,7 +119,7 @@ class CaravanProcessIT {
             assertEquals(expected, HexFormat.of().formatHex(md.digest()));
 
             String group = (String) file.get("group");
-            assertTrue(eventually(Duration.ofSeconds(60), () -> replicas(data, id) == 2), "2 GiB replicated");
+            assertTrue(eventually(Duration.ofSeconds(60), () -> TestClient.copies(data, id).size() == 2), "2 GiB replicated");
             for (String node : List.of(group + "-a", group + "-b")) {
                 assertEquals(expected, sha256(replicaFile(data, node, id).orElseThrow()), "replica on " + node);
             }
@@ -131,18 +130,6 @@ class CaravanProcessIT {
         } finally {
             TestClient.deleteTree(data.resolve("nodes"));
         }
-    }
-
-    private static int replicas(Path data, String id) {
-        int n = 0;
-        for (String node : List.of("g1-a", "g1-b", "g2-a", "g2-b")) {
-            try {
-                n += replicaFile(data, node, id).isPresent() ? 1 : 0;
-            } catch (IOException e) {
-                return -1;
-            }
-        }
-        return n;
     }
 
     /** {@code size} bytes of a repeating pseudo-random pattern, hashed as they are read. */

@@ -2,13 +2,11 @@ package io.caravan.app;
 
 import static io.caravan.app.TestClient.eventually;
 import static io.caravan.app.TestClient.json;
-import static io.caravan.app.TestClient.replicaFile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -84,7 +82,7 @@ class MultiGatewayIT {
                 assertEquals(200, r.statusCode());
                 assertArrayEquals(e.getValue(), r.body());
             }
-            assertTrue(eventually(Duration.ofSeconds(60), () -> files.keySet().stream().allMatch(id -> copies(data, id) == 2)),
+            assertTrue(eventually(Duration.ofSeconds(60), () -> files.keySet().stream().allMatch(id -> TestClient.copies(data, id).size() == 2)),
                     "every file on both nodes of its group");
 
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafka))) {
@@ -97,17 +95,5 @@ class MultiGatewayIT {
         } finally {
             BrokerProcess.stop(broker);
         }
-    }
-
-    private static int copies(Path data, String id) {
-        int n = 0;
-        for (String node : List.of("g1-a", "g1-b", "g2-a", "g2-b")) {
-            try {
-                n += replicaFile(data, node, id).isPresent() ? 1 : 0;
-            } catch (IOException e) {
-                return -1;
-            }
-        }
-        return n;
     }
 }

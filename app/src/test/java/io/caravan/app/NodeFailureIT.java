@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -88,11 +87,11 @@ class NodeFailureIT {
                     errors++;
                 }
             }
-            if (detected < 0 && "OFFLINE".equals(nodeState("g1-b"))) {
+            if (detected < 0 && "OFFLINE".equals(client.nodeState("g1-b"))) {
                 detected = (System.nanoTime() - died) / 1_000_000;
             }
         }
-        assertTrue(eventually(Duration.ofSeconds(5), () -> "OFFLINE".equals(nodeState("g1-b"))));
+        assertTrue(eventually(Duration.ofSeconds(5), () -> "OFFLINE".equals(client.nodeState("g1-b"))));
         if (detected < 0) {
             detected = (System.nanoTime() - died) / 1_000_000;
         }
@@ -105,7 +104,7 @@ class NodeFailureIT {
         Files.delete(node);
         Files.move(away, node);
         long back = System.nanoTime();
-        assertTrue(eventually(Duration.ofSeconds(60), () -> "ACTIVE".equals(nodeState("g1-b"))), "g1-b ACTIVE again");
+        assertTrue(eventually(Duration.ofSeconds(60), () -> "ACTIVE".equals(client.nodeState("g1-b"))), "g1-b ACTIVE again");
         System.out.printf("[measure] returned node caught up and ACTIVE after %d ms%n", (System.nanoTime() - back) / 1_000_000);
         assertTrue(eventually(Duration.ofSeconds(10), () -> files.keySet().stream().allMatch(id -> has("g1-b", id))),
                 () -> "missing on g1-b: " + files.keySet().stream().filter(id -> !has("g1-b", id)).toList());
@@ -122,7 +121,7 @@ class NodeFailureIT {
         assertEquals(404, client.send("POST", "/admin/nodes/g9-z/drain", HttpRequest.BodyPublishers.noBody(),
                 "Authorization", "Bearer " + KEY).statusCode());
         assertEquals("DRAINED", admin("g2-a", "drain"));
-        assertEquals("DRAINED", nodeState("g2-a"));
+        assertEquals("DRAINED", client.nodeState("g2-a"));
         for (int i = 0; i < 10; i++) {
             byte[] b = bytes();
             String id = uploadTo("g2", b);
@@ -139,10 +138,10 @@ class NodeFailureIT {
         assertEquals("DRAINED", admin("g2-b", "drain"));
         assertEquals("SYNCING", admin("g2-a", "activate"));
         assertTrue(eventually(Duration.ofSeconds(30), () -> has("g2-a", placed)), "copied from the drained node");
-        assertTrue(eventually(Duration.ofSeconds(30), () -> "ACTIVE".equals(nodeState("g2-a"))), "caught up, then ACTIVE");
+        assertTrue(eventually(Duration.ofSeconds(30), () -> "ACTIVE".equals(client.nodeState("g2-a"))), "caught up, then ACTIVE");
         assertEquals(sha256(onlyThere), sha256(replicaFile(DATA_DIR, "g2-a", placed).orElseThrow()));
         assertEquals("SYNCING", admin("g2-b", "activate"));
-        assertTrue(eventually(Duration.ofSeconds(30), () -> "ACTIVE".equals(nodeState("g2-b"))));
+        assertTrue(eventually(Duration.ofSeconds(30), () -> "ACTIVE".equals(client.nodeState("g2-b"))));
     }
 
     @Test
@@ -166,7 +165,7 @@ class NodeFailureIT {
         assertEquals(400, adminSend("POST", "/admin/nodes", "{\"name\":\"g1-d\",\"kind\":\"s3\",\"endpoint\":"
                 + "\"http://127.0.0.1:1\",\"accessKey\":\"a\",\"secretKey\":\"b\"}").statusCode(), "does not answer");
 
-        assertTrue(eventually(Duration.ofSeconds(30), () -> "ACTIVE".equals(nodeState("g1-c"))), "g1-c caught up, ACTIVE");
+        assertTrue(eventually(Duration.ofSeconds(30), () -> "ACTIVE".equals(client.nodeState("g1-c"))), "g1-c caught up, ACTIVE");
         assertTrue(eventually(Duration.ofSeconds(10), () -> files.keySet().stream().allMatch(id -> has("g1-c", id))));
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
             assertEquals(sha256(e.getValue()), sha256(replicaFile(DATA_DIR, "g1-c", e.getKey()).orElseThrow()));
@@ -174,7 +173,7 @@ class NodeFailureIT {
 
         assertEquals(409, adminSend("DELETE", "/admin/nodes/g1-a", null).statusCode(), "declared in configuration");
         assertEquals(204, adminSend("DELETE", "/admin/nodes/g1-c", null).statusCode());
-        assertEquals("?", nodeState("g1-c"), "no longer in the cluster");
+        assertEquals("?", client.nodeState("g1-c"), "no longer in the cluster");
         assertEquals(404, adminSend("DELETE", "/admin/nodes/g1-c", null).statusCode());
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
             assertEquals(sha256(e.getValue()), sha256(client.get("/files/" + e.getKey()).body()));
@@ -205,21 +204,6 @@ class NodeFailureIT {
                 "Authorization", "Bearer " + KEY);
         assertEquals(201, r.statusCode());
         return (String) json(r).get("id");
-    }
-
-    private String nodeState(String node) {
-        try {
-            for (JsonNode g : TestClient.JSON.readTree(client.get("/cluster").body()).path("groups")) {
-                for (JsonNode n : g.path("nodes")) {
-                    if (node.equals(n.path("name").asText())) {
-                        return n.path("state").asText();
-                    }
-                }
-            }
-        } catch (Exception e) {
-            return "?";
-        }
-        return "?";
     }
 
     private static boolean has(String node, String id) {

@@ -2,21 +2,17 @@ package io.caravan.app;
 
 import static io.caravan.app.TestClient.eventually;
 import static io.caravan.app.TestClient.json;
-import static io.caravan.app.TestClient.replicaFile;
 import static io.caravan.app.TestClient.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,12 +88,12 @@ class ReplicationFaultsIT {
         try (CaravanProcess caravan = new CaravanProcess(base, List.of(), data.resolve("caravan.log"))) {
             caravan.start(port);
             long t0 = System.nanoTime();
-            assertTrue(eventually(Duration.ofSeconds(60), () -> acked.keySet().stream().allMatch(id -> copies(data, id) == 2)),
+            assertTrue(eventually(Duration.ofSeconds(60), () -> acked.keySet().stream().allMatch(id -> TestClient.copies(data, id).size() == 2)),
                     "every acknowledged file on both nodes of its group after the restart");
             System.out.printf("[measure] after the last restart all %d files were on both replicas in %d ms%n",
                     acked.size(), (System.nanoTime() - t0) / 1_000_000);
             for (Map.Entry<String, String> e : acked.entrySet()) {
-                for (Path p : replicaPaths(data, e.getKey())) {
+                for (Path p : TestClient.copies(data, e.getKey())) {
                     assertEquals(e.getValue(), sha256(p), "bytes of " + p);
                 }
             }
@@ -147,12 +143,12 @@ class ReplicationFaultsIT {
             long back = System.nanoTime();
             uploadMany(client, 50, acked);
             assertEquals(200, acked.size());
-            assertTrue(eventually(Duration.ofSeconds(90), () -> acked.keySet().stream().allMatch(id -> copies(data, id) == 2)),
+            assertTrue(eventually(Duration.ofSeconds(90), () -> acked.keySet().stream().allMatch(id -> TestClient.copies(data, id).size() == 2)),
                     "all 200 files on both replicas after the broker came back");
             System.out.printf("[measure] broker back: all 200 files on both replicas %d ms later%n",
                     (System.nanoTime() - back) / 1_000_000);
             for (Map.Entry<String, String> e : acked.entrySet()) {
-                for (Path p : replicaPaths(data, e.getKey())) {
+                for (Path p : TestClient.copies(data, e.getKey())) {
                     assertEquals(e.getValue(), sha256(p));
                 }
             }
@@ -168,23 +164,6 @@ class ReplicationFaultsIT {
             HttpResponse<byte[]> r = client.upload(b, "o" + i + ".bin", "application/octet-stream");
             assertEquals(201, r.statusCode(), new String(r.body()));
             acked.put((String) json(r).get("id"), sha256(b));
-        }
-    }
-
-    private static List<Path> replicaPaths(Path data, String id) throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (String node : List.of("g1-a", "g1-b", "g2-a", "g2-b")) {
-            Optional<Path> p = replicaFile(data, node, id);
-            p.ifPresent(out::add);
-        }
-        return out;
-    }
-
-    private static int copies(Path data, String id) {
-        try {
-            return replicaPaths(data, id).size();
-        } catch (IOException e) {
-            return -1;
         }
     }
 

@@ -137,7 +137,7 @@ class ReplicationIT {
     void should_never_serve_a_flipped_byte_and_repair_it_by_scrub() throws Exception {
         byte[] data = randomBytes(200_000, 300_000);
         String id = (String) upload(data, "&group=g1").get("id");
-        assertTrue(eventually(Duration.ofSeconds(5), () -> verified(id) == 2));
+        assertTrue(eventually(Duration.ofSeconds(5), () -> client.verifiedReplicas(id) == 2));
         Path copy = replicaFile(DATA_DIR, "g1-b", id).orElseThrow();
         flipByte(copy, 12_345);
 
@@ -161,7 +161,7 @@ class ReplicationIT {
             byte[] data = randomBytes(1_000, 50_000);
             files.put((String) upload(data, "&group=g2").get("id"), data);
         }
-        assertTrue(eventually(Duration.ofSeconds(10), () -> files.keySet().stream().allMatch(id -> verified(id) == 2)));
+        assertTrue(eventually(Duration.ofSeconds(10), () -> files.keySet().stream().allMatch(id -> client.verifiedReplicas(id) == 2)));
         TestClient.deleteTree(DATA_DIR.resolve("nodes/g2-a"));
 
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
@@ -245,14 +245,6 @@ class ReplicationIT {
             }
         }
         return "NONE";
-    }
-
-    private long verified(String id) {
-        long n = 0;
-        for (JsonNode r : info(id).path("replicas")) {
-            n += "VERIFIED".equals(r.path("state").asText()) ? 1 : 0;
-        }
-        return n;
     }
 
     /** The node holding the first copy: the only verified one right after the 201. */

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.caravan.connectors.storage.S3StorageNode;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
@@ -78,7 +77,7 @@ class S3NodeFailureIT {
             byte[] b = bytes();
             files.put(upload(b), b);
         }
-        assertTrue(eventually(Duration.ofSeconds(10), () -> files.keySet().stream().allMatch(id -> verified(id) == 2)));
+        assertTrue(eventually(Duration.ofSeconds(10), () -> files.keySet().stream().allMatch(id -> client.verifiedReplicas(id) == 2)));
 
         long died = System.nanoTime();
         S3_B.stop();
@@ -86,7 +85,7 @@ class S3NodeFailureIT {
         int requests = 0;
         int errors = 0;
         for (int i = 0; i < 30; i++) {
-            if (detected < 0 && "OFFLINE".equals(nodeState("s3-b"))) {
+            if (detected < 0 && "OFFLINE".equals(client.nodeState("s3-b"))) {
                 detected = (System.nanoTime() - died) / 1_000_000;
             }
             byte[] b = bytes();
@@ -104,7 +103,7 @@ class S3NodeFailureIT {
                 errors += get.statusCode() == 200 && Arrays.equals(e.getValue(), get.body()) ? 0 : 1;
             }
         }
-        assertTrue(eventually(Duration.ofSeconds(5), () -> "OFFLINE".equals(nodeState("s3-b"))));
+        assertTrue(eventually(Duration.ofSeconds(5), () -> "OFFLINE".equals(client.nodeState("s3-b"))));
         System.out.printf("[measure] stopped S3 node detected OFFLINE after %d ms (heartbeat %d ms, bound %d ms); "
                 + "client errors during the outage: %d of %d requests%n", detected, INTERVAL, 3 * INTERVAL, errors, requests);
         assertEquals(0, errors, "uploads go to the live node and reads fail over");
@@ -112,9 +111,9 @@ class S3NodeFailureIT {
 
         S3_B.start();
         long back = System.nanoTime();
-        assertTrue(eventually(Duration.ofSeconds(60), () -> "ACTIVE".equals(nodeState("s3-b"))), "s3-b ACTIVE again");
+        assertTrue(eventually(Duration.ofSeconds(60), () -> "ACTIVE".equals(client.nodeState("s3-b"))), "s3-b ACTIVE again");
         System.out.printf("[measure] restarted S3 node caught up and ACTIVE after %d ms%n", (System.nanoTime() - back) / 1_000_000);
-        assertTrue(eventually(Duration.ofSeconds(10), () -> files.keySet().stream().allMatch(id -> verified(id) == 2)));
+        assertTrue(eventually(Duration.ofSeconds(10), () -> files.keySet().stream().allMatch(id -> client.verifiedReplicas(id) == 2)));
         S3StorageNode[] nodes = {
             new S3StorageNode("s3-a", "s3", S3_A.endpoint(), "caravan-s3-a", S3ProxyProcess.ACCESS_KEY, S3ProxyProcess.SECRET_KEY),
             new S3StorageNode("s3-b", "s3", S3_B.endpoint(), "caravan-s3-b", S3ProxyProcess.ACCESS_KEY, S3ProxyProcess.SECRET_KEY)};
@@ -142,32 +141,5 @@ class S3NodeFailureIT {
                 "Authorization", "Bearer " + KEY);
         assertEquals(201, r.statusCode(), new String(r.body()));
         return (String) json(r).get("id");
-    }
-
-    private long verified(String id) {
-        try {
-            long n = 0;
-            for (JsonNode r : TestClient.JSON.readTree(client.get("/files/" + id + "/info").body()).path("replicas")) {
-                n += "VERIFIED".equals(r.path("state").asText()) ? 1 : 0;
-            }
-            return n;
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    private String nodeState(String node) {
-        try {
-            for (JsonNode g : TestClient.JSON.readTree(client.get("/cluster").body()).path("groups")) {
-                for (JsonNode n : g.path("nodes")) {
-                    if (node.equals(n.path("name").asText())) {
-                        return n.path("state").asText();
-                    }
-                }
-            }
-        } catch (Exception e) {
-            return "?";
-        }
-        return "?";
     }
 }

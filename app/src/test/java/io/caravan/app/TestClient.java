@@ -116,6 +116,48 @@ final class TestClient {
         }
     }
 
+    /** The state of {@code node} as {@code GET /cluster} shows it, or "?" when it is not listed. */
+    String nodeState(String node) {
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode g : JSON.readTree(get("/cluster").body()).path("groups")) {
+                for (com.fasterxml.jackson.databind.JsonNode n : g.path("nodes")) {
+                    if (node.equals(n.path("name").asText())) {
+                        return n.path("state").asText();
+                    }
+                }
+            }
+        } catch (Exception e) {
+            return "?";
+        }
+        return "?";
+    }
+
+    /** How many replicas of {@code id} {@code GET /files/{id}/info} shows VERIFIED; -1 when it cannot say. */
+    long verifiedReplicas(String id) {
+        try {
+            long n = 0;
+            for (com.fasterxml.jackson.databind.JsonNode r : JSON.readTree(get("/files/" + id + "/info").body()).path("replicas")) {
+                n += "VERIFIED".equals(r.path("state").asText()) ? 1 : 0;
+            }
+            return n;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** The copies of {@code id} on the embedded default's four disk nodes under {@code dataDir}. */
+    static List<Path> copies(Path dataDir, String id) {
+        try {
+            List<Path> out = new java.util.ArrayList<>();
+            for (String node : List.of("g1-a", "g1-b", "g2-a", "g2-b")) {
+                replicaFile(dataDir, node, id).ifPresent(out::add);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes; returns the last value. */
     static boolean eventually(Duration timeout, Supplier<Boolean> condition) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();

@@ -1,6 +1,5 @@
 package io.caravan.processors.http;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
