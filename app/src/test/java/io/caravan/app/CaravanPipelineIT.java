@@ -258,6 +258,7 @@ class CaravanPipelineIT {
         assertError(400, client.get("/files/%00"));
         assertError(400, client.get("/files/" + "a".repeat(2000)));
         assertError(404, client.get("/nothing/here"));
+        assertError(401, client.get("/files?q=a"));
         // a JSON body sent with curl's default form content type must not break the request
         assertError(400, client.send("POST", "/admin/nodes", HttpRequest.BodyPublishers.ofString("{\"kind\":\"disk\"}"),
                 "Authorization", "Bearer " + KEY, "Content-Type", "application/x-www-form-urlencoded"));

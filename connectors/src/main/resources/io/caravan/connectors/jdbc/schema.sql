@@ -47,6 +47,9 @@ ALTER TABLE replicas ADD COLUMN IF NOT EXISTS verified_mtime BIGINT;
 
 CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (sent, seq);
 
+-- per-node counts for /cluster, and the scrub's look at a node
+CREATE INDEX IF NOT EXISTS replicas_node ON replicas (node, state);
+
 -- Storage nodes added at runtime (POST /admin/nodes), shared by every gateway; nodes declared in
 -- configuration are not here. settings: the node's settings as java.util.Properties text.
 CREATE TABLE IF NOT EXISTS node_config (

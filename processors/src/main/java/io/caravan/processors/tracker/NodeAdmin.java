@@ -64,7 +64,7 @@ public class NodeAdmin {
      * "path": "..."}} (S3: {@code endpoint}, {@code bucket}, {@code accessKey}, {@code secretKey}). The node must
      * answer; it joins SYNCING, copies its group's files, then turns ACTIVE.
      */
-    public HttpResponse add(Exchange exchange) {
+    public synchronized HttpResponse add(Exchange exchange) {
         Map<String, Object> body;
         try {
             body = HttpResponses.JSON.readValue(exchange.getIn().getBody(String.class), new TypeReference<>() { });
@@ -106,7 +106,7 @@ public class NodeAdmin {
     }
 
     /** {@code DELETE /admin/nodes/{name}}: forgets a runtime-added node; 409 while it holds a file's only copy. */
-    public HttpResponse remove(Exchange exchange) {
+    public synchronized HttpResponse remove(Exchange exchange) {
         String name = pathPart(exchange, 3);
         tracker.nodes().node(name).orElseThrow(() -> CaravanException.notFound("no such node: " + name));
         if (!runtimeNodes.contains(name)) {
@@ -116,26 +116,29 @@ public class NodeAdmin {
         if (only > 0) {
             throw new CaravanException(409, "node " + name + " holds the only copy of " + only + " files");
         }
-        leave(name);
+        // the database first: a heartbeat's sync() must not find the definition and bring the node back
         catalogue.forgetNode(name);
+        leave(name);
         LOG.info("storage node {} removed", name);
         return HttpResponses.empty(exchange, HttpResponseStatus.NO_CONTENT);
     }
 
-    /** {@code POST /admin/nodes/{name}/drain|activate}: answers with the node's new state. */
-    public HttpResponse change(Exchange exchange) {
+    /** {@code POST /admin/nodes/{name}/drain}: answers with the node's new state. */
+    public HttpResponse drain(Exchange exchange) {
         String node = pathPart(exchange, 3);
-        String action = pathPart(exchange, 4);
-        switch (action) {
-            case "drain" -> tracker.drain(node);
-            case "activate" -> tracker.activate(node);
-            default -> throw CaravanException.notFound("unknown node action: " + action);
-        }
+        tracker.drain(node);
+        return nodeResponse(exchange, 200, node);
+    }
+
+    /** {@code POST /admin/nodes/{name}/activate}: answers with the node's new state. */
+    public HttpResponse activate(Exchange exchange) {
+        String node = pathPart(exchange, 3);
+        tracker.activate(node);
         return nodeResponse(exchange, 200, node);
     }
 
     /** Adds the nodes another gateway added and forgets the ones it removed (called on every heartbeat). */
-    public void sync() {
+    public synchronized void sync() {
         Map<String, String> stored = catalogue.nodeConfigs();
         for (String name : Set.copyOf(runtimeNodes)) {
             if (!stored.containsKey(name)) {
