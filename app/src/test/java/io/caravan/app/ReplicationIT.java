@@ -85,21 +85,19 @@ class ReplicationIT {
     @Test
     void should_replicate_every_file_within_5_seconds_under_steady_load() throws Exception {
         int files = 200;
-        Map<String, Long> acked = new LinkedHashMap<>();
-        Map<String, String> peers = new LinkedHashMap<>();
+        // id -> (time of the 201, peer node); shared with the watcher thread
+        Map<String, Long> acked = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, String> peers = new java.util.concurrent.ConcurrentHashMap<>();
         List<Long> lagMillis = Collections.synchronizedList(new ArrayList<>());
         Thread watcher = new Thread(() -> {
-            Map<String, Long> pending = new LinkedHashMap<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
             long end = System.currentTimeMillis() + 60_000;
             while (System.currentTimeMillis() < end && lagMillis.size() < files) {
-                synchronized (acked) {
-                    acked.forEach(pending::putIfAbsent);
-                }
-                for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
-                    var e = it.next();
-                    if (e.getValue() >= 0 && has(peers.get(e.getKey()), e.getKey())) {
+                for (Map.Entry<String, Long> e : acked.entrySet()) {
+                    String peer = peers.get(e.getKey());
+                    if (peer != null && !seen.contains(e.getKey()) && has(peer, e.getKey())) {
                         lagMillis.add(System.nanoTime() / 1_000_000 - e.getValue());
-                        e.setValue(-1L);
+                        seen.add(e.getKey());
                     }
                 }
                 try {
@@ -116,10 +114,8 @@ class ReplicationIT {
             long now = System.nanoTime() / 1_000_000;
             String source = sourceNode(id);
             String group = (String) f.get("group");
-            synchronized (acked) {
-                peers.put(id, source.equals(group + "-a") ? group + "-b" : group + "-a");
-                acked.put(id, now);
-            }
+            peers.put(id, source.equals(group + "-a") ? group + "-b" : group + "-a");
+            acked.put(id, now);
             Thread.sleep(40); // a steady 20-25 uploads per second
         }
         watcher.join(60_000);
