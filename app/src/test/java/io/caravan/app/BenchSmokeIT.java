@@ -1,0 +1,36 @@
+package io.caravan.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code bench/run.sh --smoke}: the benchmark harness still runs end to end and prints its table and chart. */
+class BenchSmokeIT {
+
+    @Test
+    void should_run_the_benchmark_harness_end_to_end() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/wrk")) && NginxProcess.installed(), "wrk and nginx not installed");
+        Process p = new ProcessBuilder("bash", "bench/run.sh", "--smoke").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "smoke run timed out");
+        assertEquals(0, p.exitValue(), out);
+        // four figures, each with a positive number for both servers and a ratio
+        Matcher row = Pattern.compile("\\| GET [^|]+\\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(out);
+        int rows = 0;
+        while (row.find()) {
+            rows++;
+            assertTrue(Double.parseDouble(row.group(1)) > 0 && Double.parseDouble(row.group(2)) > 0, row.group());
+        }
+        assertEquals(4, rows, out);
+        assertTrue(Files.readString(Path.of("bench/work/results/latest.svg")).startsWith("<svg"), "chart written");
+    }
+}
