@@ -89,22 +89,25 @@ class ReplicationIT {
         Map<String, Long> acked = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, String> peers = new java.util.concurrent.ConcurrentHashMap<>();
         List<Long> lagMillis = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicReference<Throwable> watcherFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Thread watcher = new Thread(() -> {
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            long end = System.currentTimeMillis() + 60_000;
-            while (System.currentTimeMillis() < end && lagMillis.size() < files) {
-                for (Map.Entry<String, Long> e : acked.entrySet()) {
-                    String peer = peers.get(e.getKey());
-                    if (peer != null && !seen.contains(e.getKey()) && has(peer, e.getKey())) {
-                        lagMillis.add(System.nanoTime() / 1_000_000 - e.getValue());
-                        seen.add(e.getKey());
+            try {
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                long end = System.currentTimeMillis() + 60_000;
+                while (System.currentTimeMillis() < end && lagMillis.size() < files) {
+                    for (Map.Entry<String, Long> e : acked.entrySet()) {
+                        String peer = peers.get(e.getKey());
+                        if (peer != null && !seen.contains(e.getKey()) && has(peer, e.getKey())) {
+                            lagMillis.add(System.nanoTime() / 1_000_000 - e.getValue());
+                            seen.add(e.getKey());
+                        }
                     }
-                }
-                try {
                     Thread.sleep(2);
-                } catch (InterruptedException ex) {
-                    return;
                 }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException ex) {
+                watcherFailure.set(ex);
             }
         });
         watcher.start();
@@ -119,6 +122,7 @@ class ReplicationIT {
             Thread.sleep(40); // a steady 20-25 uploads per second
         }
         watcher.join(60_000);
+        assertEquals(null, watcherFailure.get(), "the watcher failed");
         List<Long> sorted = new ArrayList<>(lagMillis);
         Collections.sort(sorted);
         assertEquals(files, sorted.size(), "every file reached its peer");

@@ -94,15 +94,10 @@ final class TestClient {
         }
     }
 
-    /** The file {@code id} on node {@code node}, if that node's directory has it. */
+    /** The file {@code id} on disk node {@code node}, if that node's directory has it (the node's own path rule). */
     static Optional<Path> replicaFile(Path dataDir, String node, String id) throws IOException {
-        Path dir = dataDir.resolve("nodes").resolve(node);
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> p.getFileName().toString().equals(id) && Files.isRegularFile(p)).findFirst();
-        }
+        Path p = new io.caravan.connectors.storage.DiskStorageNode(node, "any", dataDir.resolve("nodes").resolve(node)).pathOf(id);
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
     }
 
     /** Every regular file under the node directories. */
