@@ -97,6 +97,8 @@ class ReplicationFaultsIT {
                     assertEquals(e.getValue(), sha256(p), "bytes of " + p);
                 }
             }
+            // every committed event reaches the broker: wait until the outbox has drained, then read the log
+            assertTrue(eventually(Duration.ofSeconds(30), () -> unpublished(client) == 0), "the outbox drains");
             Map<String, Integer> stored = new HashMap<>();
             Map<String, Integer> synced = new HashMap<>();
             for (JsonNode ev : readAllEvents("127.0.0.1:" + kafka)) {
@@ -164,6 +166,14 @@ class ReplicationFaultsIT {
             HttpResponse<byte[]> r = client.upload(b, "o" + i + ".bin", "application/octet-stream");
             assertEquals(201, r.statusCode(), new String(r.body()));
             acked.put((String) json(r).get("id"), sha256(b));
+        }
+    }
+
+    private static long unpublished(TestClient client) {
+        try {
+            return TestClient.JSON.readTree(client.get("/cluster").body()).path("unpublishedEvents").asLong(-1);
+        } catch (Exception e) {
+            return -1;
         }
     }
 
