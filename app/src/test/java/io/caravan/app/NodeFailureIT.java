@@ -55,7 +55,7 @@ class NodeFailureIT {
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (int i = 0; i < 20; i++) {
             byte[] b = bytes();
-            files.put(upload(b), b);
+            files.put(client.uploadToGroup("g1", b), b);
         }
         assertTrue(eventually(Duration.ofSeconds(10),
                 () -> files.keySet().stream().allMatch(id -> has("g1-a", id) && has("g1-b", id))));
@@ -124,7 +124,7 @@ class NodeFailureIT {
         assertEquals("DRAINED", client.nodeState("g2-a"));
         for (int i = 0; i < 10; i++) {
             byte[] b = bytes();
-            String id = uploadTo("g2", b);
+            String id = client.uploadToGroup("g2", b);
             assertTrue(has("g2-b", id) && !has("g2-a", id), "a drained node takes no uploads");
             assertEquals(sha256(b), sha256(client.get("/files/" + id).body()));
         }
@@ -132,7 +132,7 @@ class NodeFailureIT {
         // a drained node still serves as a copy source: with g2-a drained this upload lands on g2-b alone
         // and g2-a's replicator waits; then g2-b is drained too and g2-a, activated, copies from it
         byte[] onlyThere = bytes();
-        String placed = uploadTo("g2", onlyThere);
+        String placed = client.uploadToGroup("g2", onlyThere);
         Thread.sleep(500);
         assertTrue(has("g2-b", placed) && !has("g2-a", placed), "the upload waits on g2-b alone");
         assertEquals("DRAINED", admin("g2-b", "drain"));
@@ -149,7 +149,7 @@ class NodeFailureIT {
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (int i = 0; i < 10; i++) {
             byte[] b = bytes();
-            files.put(uploadTo("g1", b), b);
+            files.put(client.uploadToGroup("g1", b), b);
         }
         String path = DATA_DIR.resolve("nodes/g1-c").toAbsolutePath().toString();
         String spec = "{\"name\":\"g1-c\",\"group\":\"g1\",\"kind\":\"disk\",\"path\":\"" + path + "\"}";
@@ -185,25 +185,11 @@ class NodeFailureIT {
                 "Authorization", "Bearer " + KEY, "Content-Type", "application/json");
     }
 
-    private String uploadTo(String group, byte[] b) throws Exception {
-        HttpResponse<byte[]> r = client.send("POST", "/files?name=x.bin&group=" + group, HttpRequest.BodyPublishers.ofByteArray(b),
-                "Authorization", "Bearer " + KEY);
-        assertEquals(201, r.statusCode(), new String(r.body()));
-        return (String) json(r).get("id");
-    }
-
     private String admin(String node, String action) throws Exception {
         HttpResponse<byte[]> r = client.send("POST", "/admin/nodes/" + node + "/" + action, HttpRequest.BodyPublishers.noBody(),
                 "Authorization", "Bearer " + KEY);
         assertEquals(200, r.statusCode(), new String(r.body()));
         return (String) json(r).get("state");
-    }
-
-    private String upload(byte[] b) throws Exception {
-        HttpResponse<byte[]> r = client.send("POST", "/files?name=f.bin&group=g1", HttpRequest.BodyPublishers.ofByteArray(b),
-                "Authorization", "Bearer " + KEY);
-        assertEquals(201, r.statusCode());
-        return (String) json(r).get("id");
     }
 
     private static boolean has(String node, String id) {

@@ -75,7 +75,7 @@ class S3NodeFailureIT {
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (int i = 0; i < 10; i++) {
             byte[] b = bytes();
-            files.put(upload(b), b);
+            files.put(client.uploadToGroup("s3", b), b);
         }
         assertTrue(eventually(Duration.ofSeconds(10), () -> files.keySet().stream().allMatch(id -> client.verifiedReplicas(id) == 2)));
 
@@ -136,10 +136,4 @@ class S3NodeFailureIT {
         return b;
     }
 
-    private String upload(byte[] b) throws Exception {
-        HttpResponse<byte[]> r = client.send("POST", "/files?name=f.bin&group=s3", HttpRequest.BodyPublishers.ofByteArray(b),
-                "Authorization", "Bearer " + KEY);
-        assertEquals(201, r.statusCode(), new String(r.body()));
-        return (String) json(r).get("id");
-    }
 }

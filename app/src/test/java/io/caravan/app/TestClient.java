@@ -58,6 +58,14 @@ final class TestClient {
                 "Authorization", "Bearer " + KEY, "Content-Type", contentType);
     }
 
+    /** Uploads {@code data} to the given group with the API key, asserts 201, returns the new id. */
+    String uploadToGroup(String group, byte[] data) throws Exception {
+        HttpResponse<byte[]> r = send("POST", "/files?name=f.bin&group=" + group, HttpRequest.BodyPublishers.ofByteArray(data),
+                "Authorization", "Bearer " + KEY);
+        org.junit.jupiter.api.Assertions.assertEquals(201, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        return (String) json(r).get("id");
+    }
+
     static Map<String, Object> json(HttpResponse<byte[]> r) throws IOException {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = JSON.readValue(r.body(), Map.class);

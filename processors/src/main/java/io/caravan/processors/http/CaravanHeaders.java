@@ -18,9 +18,6 @@ public final class CaravanHeaders {
     /** Query parameter: the storage group an upload must go to. */
     public static final String GROUP_PARAM = "group";
 
-    /** Camel header netty-http fills with the request path (without the query). */
-    public static final String HTTP_PATH = "CamelHttpPath";
-
     /** Camel header netty-http fills with the request URI. */
     public static final String HTTP_URI = "CamelHttpUri";
 
@@ -29,9 +26,6 @@ public final class CaravanHeaders {
 
     /** Exchange property: the file id the route works on, once parsed from the path. */
     public static final String FILE_ID = "caravan.fileId";
-
-    /** Kafka record header carrying the CloudEvents type (binary-mode hint for consumers). */
-    public static final String CE_TYPE = "ce_type";
 
     private CaravanHeaders() {
     }

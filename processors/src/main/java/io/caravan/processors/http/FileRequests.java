@@ -10,6 +10,23 @@ public final class FileRequests {
     }
 
     /**
+     * A query parameter, percent-decoded ({@code +} is a space): netty-http hands them over still encoded.
+     *
+     * @return the value, or {@code defaultValue} when absent
+     */
+    public static String queryParam(Exchange exchange, String name, String defaultValue) {
+        String raw = exchange.getIn().getHeader(name, String.class);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            return java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw CaravanException.badRequest("badly encoded query parameter " + name);
+        }
+    }
+
+    /**
      * The id in the request path, checked against the id format (400 when malformed). The raw,
      * still percent-encoded path is used, so {@code %2e%2e} or {@code %00} can never become a path.
      */

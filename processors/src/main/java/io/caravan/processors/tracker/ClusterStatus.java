@@ -63,8 +63,7 @@ public class ClusterStatus {
 
     /** {@code GET /files?q=&limit=}: the newest files whose name contains {@code q} (case-insensitive). */
     public HttpResponse list(Exchange exchange) {
-        String q = exchange.getIn().getHeader("q", "", String.class);
-        q = java.net.URLDecoder.decode(q, java.nio.charset.StandardCharsets.UTF_8);
+        String q = FileRequests.queryParam(exchange, "q", "");
         int limit;
         try {
             limit = Integer.parseInt(exchange.getIn().getHeader("limit", "50", String.class).trim());

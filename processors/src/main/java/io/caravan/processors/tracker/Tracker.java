@@ -220,13 +220,6 @@ public class Tracker implements AutoCloseable {
         return nodes.group(group).stream().filter(n -> state(n.name()).writable()).toList();
     }
 
-    /** Every node's status, in configuration order. */
-    public Map<String, Status> snapshot() {
-        Map<String, Status> m = new LinkedHashMap<>();
-        nodes.all().forEach(n -> m.put(n.name(), status(n.name())));
-        return m;
-    }
-
     @Override
     public void close() {
         probes.shutdownNow();

@@ -23,6 +23,7 @@ import io.caravan.processors.catalogue.Catalogue;
 import io.caravan.processors.catalogue.FileRecord;
 import io.caravan.processors.http.CaravanException;
 import io.caravan.processors.http.CaravanHeaders;
+import io.caravan.processors.http.FileRequests;
 import io.caravan.processors.http.RequestBodyStream;
 import io.caravan.processors.id.IdAllocator;
 import io.caravan.processors.replicate.CloudEvents;
@@ -56,10 +57,9 @@ public class UploadProcessor {
     /** Stores the request body; returns the new file's JSON view. */
     public Map<String, Object> store(Exchange exchange) throws IOException {
         String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
-        // netty-http hands query parameters over still percent-encoded
-        String name = decode(exchange.getIn().getHeader(CaravanHeaders.NAME_PARAM, String.class), true);
+        String name = FileRequests.queryParam(exchange, CaravanHeaders.NAME_PARAM, null);
         if (name == null) {
-            name = decode(exchange.getIn().getHeader(CaravanHeaders.FILE_NAME, String.class), false);
+            name = headerName(exchange.getIn().getHeader(CaravanHeaders.FILE_NAME, String.class));
         }
         String group = exchange.getIn().getHeader(CaravanHeaders.GROUP_PARAM, String.class);
         boolean allowEmpty = "true".equalsIgnoreCase(exchange.getIn().getHeader(CaravanHeaders.ALLOW_EMPTY_PARAM, String.class));
@@ -184,13 +184,13 @@ public class UploadProcessor {
         return clean.length() > MAX_NAME ? clean.substring(0, MAX_NAME) : clean;
     }
 
-    /** Percent-decodes a query parameter ({@code +} is a space) or a header value ({@code +} stays). */
-    private static String decode(String value, boolean query) {
+    /** The {@code X-File-Name} header, percent-decoded ({@code +} stays a plus: this is not a query). */
+    private static String headerName(String value) {
         if (value == null) {
             return null;
         }
         try {
-            return URLDecoder.decode(query ? value : value.replace("+", "%2B"), StandardCharsets.UTF_8);
+            return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw CaravanException.badRequest("badly encoded file name");
         }
