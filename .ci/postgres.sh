@@ -10,7 +10,23 @@ if ! command -v pg_ctlcluster >/dev/null 2>&1; then
 fi
 ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
 pg_lsclusters -h | grep -q "^$ver main" || pg_createcluster "$ver" main >/dev/null
-pg_ctlcluster "$ver" main start 2>/dev/null || true
+
+# The server outlives this script: it must not keep any of our descriptors open, or whoever reads
+# our output (the $(...) in .ci/run, CI's own log pipe) waits for an end of file that never comes.
+start_detached() (
+  for fd in /proc/$BASHPID/fd/*; do
+    fd=${fd##*/}
+    [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+  done
+  exec "$@" </dev/null >/dev/null 2>&1
+)
+if pg_lsclusters -h | grep -q "^$ver main .* down "; then
+  # a machine restored from a snapshot keeps the lock files of a server that no longer runs; their
+  # PIDs may now belong to other processes, which makes the new server refuse to start
+  rm -f /var/run/postgresql/.s.PGSQL.*.lock "/var/lib/postgresql/$ver/main/postmaster.pid"
+  start_detached pg_ctlcluster "$ver" main start || true
+fi
+
 for i in $(seq 1 30); do su postgres -c "psql -qAt -c 'select 1'" >/dev/null 2>&1 && break; sleep 1; done
 su postgres -c "psql -qAt -c \"select 1 from pg_roles where rolname='caravan'\"" | grep -q 1 \
   || su postgres -c "psql -q -c \"create user caravan password 'caravan'\""
