@@ -24,6 +24,8 @@ import io.caravan.processors.replicate.ReplicationLag;
 import io.caravan.processors.replicate.Replicator;
 import io.caravan.processors.replicate.Scrubber;
 import io.caravan.processors.stream.ServingPolicy;
+import io.caravan.processors.stream.ManifestProcessor;
+import io.caravan.processors.stream.ServedFiles;
 import io.caravan.processors.stream.StreamProcessor;
 import io.caravan.processors.stream.UrlSigner;
 import io.caravan.processors.stream.ZeroCopyEncoder;
@@ -36,6 +38,7 @@ import io.caravan.processors.upload.UploadProcessor;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.spi.Registry;
@@ -64,8 +67,9 @@ public class CaravanConfiguration implements CamelConfiguration {
         // catalogue
         DataSource ds = Database.open(
                 s.get("caravan.db.url", "jdbc:h2:file:" + dataDir.resolve("db").resolve("caravan")
-                        // WRITE_DELAY=0: a commit reaches the file before the client hears 201 (H2 waits 500 ms by default)
-                        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE"),
+                        // WRITE_DELAY=0: a commit reaches the file before the client hears 201 (H2 waits 500 ms by default);
+                        // QUERY_CACHE_SIZE: every statement the catalogue runs stays parsed (H2 keeps 8 by default)
+                        + ";WRITE_DELAY=0;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE"),
                 s.get("caravan.db.user", "sa"), s.get("caravan.db.password", ""));
         runtime.dataSource = ds;
         Database.migrate(ds);
@@ -114,6 +118,12 @@ public class CaravanConfiguration implements CamelConfiguration {
         NettyHttpComponent http = context.getComponent("netty-http", NettyHttpComponent.class);
         http.getConfiguration().setDecodersAsList(java.util.List.of(decoder));
         http.setNettyHttpBinding(new CaravanHttpBinding());
+        // requests run on Netty's network threads (no hand-off per request); every route that blocks
+        // starts with a threads step onto the "blocking" pool (upload bodies arrive on the network threads)
+        http.getConfiguration().setUsingExecutorService(false);
+        int workers = Integer.parseInt(s.get("caravan.http.worker-threads", "64"));
+        context.getRegistry().bind("blocking", context.getExecutorServiceManager().newThreadPool(this, "blocking",
+                new ThreadPoolProfileBuilder("blocking").poolSize(workers).maxPoolSize(workers).maxQueueSize(-1).build()));
         // and send files from disk nodes zero-copy (sendfile)
         http.getConfiguration().setEncodersAsList(java.util.List.of(new ZeroCopyEncoder()));
 
@@ -146,8 +156,16 @@ public class CaravanConfiguration implements CamelConfiguration {
                 placement, catalogue));
         UrlSigner signer = new UrlSigner(UrlSigner.secret(s.get("caravan.http.signing-secret", null), dataDir),
                 Boolean.parseBoolean(s.get("caravan.http.signed-urls", "false")));
-        r.bind("stream", new StreamProcessor(catalogue, tracker, verifier,
-                new ServingPolicy(s.get("caravan.http.cors-origins", "*")), signer));
+        ServedFiles served = new ServedFiles(catalogue);
+        served.setTtlMillis(TimeUtils.toMilliSeconds(s.get("caravan.http.read-cache", "1s")));
+        served.setMaxEntries(Integer.parseInt(s.get("caravan.http.read-cache-size", "10000")));
+        StreamProcessor stream = new StreamProcessor(catalogue, served, tracker, verifier,
+                new ServingPolicy(s.get("caravan.http.cors-origins", "*")), signer);
+        r.bind("stream", stream);
+        ManifestProcessor manifest = new ManifestProcessor(catalogue, stream, tracker, signer);
+        manifest.setSegmentSize(Long.parseLong(s.get("caravan.manifest.segment-size", "4194304")));
+        manifest.setSourceTtl(Duration.ofMillis(TimeUtils.toMilliSeconds(s.get("caravan.manifest.source-ttl", "1h"))));
+        r.bind("manifest", manifest);
         r.bind("delete", new DeleteProcessor(catalogue));
         r.bind("status", new ClusterStatus(catalogue, tracker, lag));
         r.bind("outbox", new OutboxRelay(catalogue));

@@ -305,6 +305,11 @@ class CaravanPipelineIT {
         }
     }
 
+    private static String header(ConsumerRecord<String, String> rec, String name) {
+        var h = rec.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
     /** Reads the topic from the beginning with a plain consumer until the event for {@code id} shows up. */
     private static JsonNode findEvent(String id, String type) throws Exception {
         Properties p = new Properties();
@@ -321,6 +326,9 @@ class CaravanPipelineIT {
                 for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(200))) {
                     JsonNode ev = TestClient.JSON.readTree(rec.value());
                     if (id.equals(rec.key()) && type.equals(ev.path("type").asText())) {
+                        // structured CloudEvents mode: the type and the content type as record headers too
+                        assertEquals(type, header(rec, "ce_type"));
+                        assertEquals("application/cloudevents+json", header(rec, "content-type"));
                         return ev;
                     }
                 }

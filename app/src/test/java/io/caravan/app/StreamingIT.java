@@ -227,4 +227,43 @@ class StreamingIT {
         assertEquals(0, p.exitValue(), out);
         return out;
     }
+
+    @Test
+    void should_describe_segments_and_sources_in_the_manifest() throws Exception {
+        byte[] data = new byte[9 * 1024 * 1024 + 123];
+        new java.util.Random(7).nextBytes(data);
+        String id = upload(data, "big.bin", "application/octet-stream");
+        assertTrue(TestClient.eventually(java.time.Duration.ofSeconds(20), () -> client.verifiedReplicas(id) == 2), "replicated");
+
+        HttpResponse<byte[]> r = client.get("/files/" + id + "/manifest");
+        assertEquals(200, r.statusCode(), new String(r.body()));
+        com.fasterxml.jackson.databind.JsonNode m = TestClient.JSON.readTree(r.body());
+        assertEquals(data.length, m.path("size").asLong());
+        assertEquals(TestClient.sha256(data), m.path("sha256").asText());
+        long segmentSize = m.path("segmentSize").asLong();
+        assertEquals(4 * 1024 * 1024, segmentSize);
+        assertEquals(3, m.path("segments").size());
+        for (com.fasterxml.jackson.databind.JsonNode seg : m.path("segments")) {
+            int from = seg.path("offset").asInt();
+            byte[] slice = Arrays.copyOfRange(data, from, from + seg.path("length").asInt());
+            assertEquals(TestClient.sha256(slice), seg.path("sha256").asText(), "segment " + seg.path("index"));
+        }
+        // one source per node of the group, each a signed gateway URL naming the node; every one serves the bytes
+        assertEquals(2, m.path("sources").size());
+        com.fasterxml.jackson.databind.JsonNode second = m.path("segments").get(1);
+        long first = second.path("offset").asLong();
+        long last = first + second.path("length").asLong() - 1;
+        for (com.fasterxml.jackson.databind.JsonNode src : m.path("sources")) {
+            String url = src.path("url").asText();
+            assertTrue(url.contains("sig=") && url.endsWith("&replica=" + src.path("node").asText()), url);
+            HttpResponse<byte[]> part = client.get(url, "Range", "bytes=" + first + "-" + last);
+            assertEquals(206, part.statusCode(), url);
+            assertArrayEquals(Arrays.copyOfRange(data, (int) first, (int) last + 1), part.body(), url);
+        }
+        // a node without a copy of the file is a 404, not some other node's bytes
+        String url = m.path("sources").get(0).path("url").asText();
+        assertEquals(404, client.get(url.replaceAll("replica=.*$", "replica=g9-z")).statusCode());
+        // the hashes were kept: a second manifest lists the same segments
+        assertEquals(m.path("segments"), TestClient.JSON.readTree(client.get("/files/" + id + "/manifest").body()).path("segments"));
+    }
 }

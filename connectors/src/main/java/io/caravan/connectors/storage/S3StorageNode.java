@@ -3,10 +3,14 @@ package io.caravan.connectors.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -17,6 +21,7 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.messages.Item;
 import io.minio.errors.ErrorResponseException;
+import io.minio.http.Method;
 import okhttp3.OkHttpClient;
 
 /**
@@ -147,6 +152,13 @@ public class S3StorageNode implements StorageNode {
 
     private interface S3Call<T> {
         T run() throws Exception;
+    }
+
+    @Override
+    public Optional<URI> directUrl(String key, Duration ttl) throws IOException {
+        String url = call(() -> client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                .method(Method.GET).bucket(bucket).object(key).expiry((int) Math.max(1, ttl.toSeconds())).build()));
+        return Optional.of(URI.create(url));
     }
 
     /** Turns the SDK's many checked exceptions into IOException, keeping "no such key" apart. */

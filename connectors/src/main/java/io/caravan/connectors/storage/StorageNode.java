@@ -2,7 +2,9 @@ package io.caravan.connectors.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -61,6 +63,14 @@ public interface StorageNode extends AutoCloseable {
 
     /** The object as a local file, when the node is a local disk (lets HTTP send it zero-copy). */
     default Optional<Path> localFile(String key) {
+        return Optional.empty();
+    }
+
+    /**
+     * A URL clients can read the object from without the gateway, valid for {@code ttl} (a presigned S3
+     * URL); empty when the node has no such address (a local disk).
+     */
+    default Optional<URI> directUrl(String key, Duration ttl) throws IOException {
         return Optional.empty();
     }
 

@@ -45,6 +45,14 @@ CREATE TABLE IF NOT EXISTS outbox (
 -- changed since is checked again before it is served or copied.
 ALTER TABLE replicas ADD COLUMN IF NOT EXISTS verified_mtime BIGINT;
 
+-- The SHA-256 of every segment of a file, for multi-source downloads (GET /files/{id}/manifest):
+-- computed once, on the first request. hashes: the hex digests in order, comma-separated.
+CREATE TABLE IF NOT EXISTS manifests (
+    file_id      VARCHAR(64) PRIMARY KEY,
+    segment_size BIGINT      NOT NULL,
+    hashes       VARCHAR     NOT NULL
+);
+
 CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (sent, seq);
 
 -- per-node counts for /cluster, and the scrub's look at a node

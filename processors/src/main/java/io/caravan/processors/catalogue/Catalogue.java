@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -24,18 +26,15 @@ import javax.sql.DataSource;
 public class Catalogue {
 
     private final DataSource ds;
+    private final List<Consumer<String>> writeListeners = new CopyOnWriteArrayList<>();
 
     public Catalogue(DataSource ds) {
         this.ds = ds;
     }
 
-    public DataSource dataSource() {
-        return ds;
-    }
-
     /** Records a newly stored file, its first verified replica and its event, atomically. */
     public void insertStored(FileRecord f, String node, Long mtime, OutboxEvent event) {
-        inTransaction(c -> {
+        writing(f.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO files (id, name, size, sha256, content_type, grp, state, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, f.id());
@@ -56,7 +55,7 @@ public class Catalogue {
 
     /** Marks the file deleted and queues its event; {@code false} if there was no such stored file. */
     public boolean markDeleted(String id, OutboxEvent event) {
-        return inTransaction(c -> {
+        return writing(id, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE files SET state = ?, deleted = ? WHERE id = ? AND state = ?")) {
                 ps.setString(1, FileRecord.DELETED);
@@ -70,6 +69,67 @@ public class Catalogue {
             insertOutbox(c, event);
             return true;
         });
+    }
+
+    /** Calls {@code listener} with a file's id after every write to its row or its replicas' rows (committed or not). */
+    public void onWrite(Consumer<String> listener) {
+        writeListeners.add(listener);
+    }
+
+    /** The stored file {@code id} with its replicas, in one query; empty when there is no such file or it was deleted. */
+    public Optional<StoredFile> stored(String id) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT f.id, f.name, f.size, f.sha256, f.content_type, f.grp, f.state, f.created, "
+                            + "r.file_id, r.node, r.state, r.partition_no, r.offset_no, r.verified_mtime "
+                            + "FROM files f LEFT JOIN replicas r ON r.file_id = f.id WHERE f.id = ? ORDER BY r.node")) {
+                ps.setString(1, id);
+                FileRecord file = null;
+                List<Replica> replicas = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        file = file == null ? fileRecord(rs) : file;
+                        if (rs.getString(9) != null) {
+                            replicas.add(replica(rs, 9));
+                        }
+                    }
+                }
+                return file == null || !file.isStored() ? Optional.empty() : Optional.of(new StoredFile(file, replicas));
+            }
+        });
+    }
+
+    /** The segment hashes recorded for file {@code id}, if they were computed already. */
+    public Optional<SegmentHashes> segmentHashes(String id) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT segment_size, hashes FROM manifests WHERE file_id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new SegmentHashes(rs.getLong(1), List.of(rs.getString(2).split(","))))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Records the segment hashes of file {@code id}; a concurrent identical record is fine (the first stays). */
+    public void saveSegmentHashes(String id, SegmentHashes hashes) {
+        try {
+            query(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO manifests (file_id, segment_size, hashes) "
+                        + "SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM manifests WHERE file_id = ?)")) {
+                    ps.setString(1, id);
+                    ps.setLong(2, hashes.segmentSize());
+                    ps.setString(3, String.join(",", hashes.sha256()));
+                    ps.setString(4, id);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (CatalogueException raced) {
+            if (segmentHashes(id).isEmpty()) {
+                throw raced;
+            }
+        }
     }
 
     public Optional<FileRecord> find(String id) {
@@ -92,8 +152,7 @@ public class Catalogue {
                 List<Replica> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Replica(rs.getString(1), rs.getString(2), rs.getString(3),
-                                (Integer) rs.getObject(4), longOrNull(rs, 5), longOrNull(rs, 6)));
+                        out.add(replica(rs, 1));
                     }
                 }
                 return out;
@@ -106,7 +165,7 @@ public class Catalogue {
      * the copy's modification time, and optionally an event, all in one transaction.
      */
     public void recordVerified(String id, String node, Integer partition, Long offset, long mtime, OutboxEvent event) {
-        inTransaction(c -> {
+        writing(id, c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE replicas SET state = ?, "
                     + "partition_no = COALESCE(?, partition_no), offset_no = COALESCE(?, offset_no), verified_mtime = ?, "
@@ -132,7 +191,7 @@ public class Catalogue {
 
     /** Sets the state of an existing replica row (e.g. {@code BAD} after a failed check). */
     public void markReplica(String id, String node, String state) {
-        inTransaction(c -> {
+        writing(id, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE replicas SET state = ?, updated = ? WHERE file_id = ? AND node = ?")) {
                 ps.setString(1, state);
@@ -187,7 +246,7 @@ public class Catalogue {
     }
 
     public void removeReplica(String id, String node) {
-        inTransaction(c -> {
+        writing(id, c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM replicas WHERE file_id = ? AND node = ?")) {
                 ps.setString(1, id);
                 ps.setString(2, node);
@@ -215,12 +274,17 @@ public class Catalogue {
     }
 
     /** Marks an outbox event as acknowledged by the broker. */
-    public void markSent(long seq) {
+    /** Marks the outbox rows {@code seqs} sent, in one transaction. */
+    public void markSent(List<Long> seqs) {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET sent = ? WHERE seq = ?")) {
-                ps.setTimestamp(1, Timestamp.from(Instant.now()));
-                ps.setLong(2, seq);
-                ps.executeUpdate();
+                Timestamp now = Timestamp.from(Instant.now());
+                for (long seq : seqs) {
+                    ps.setTimestamp(1, now);
+                    ps.setLong(2, seq);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
             return null;
         });
@@ -359,6 +423,12 @@ public class Catalogue {
                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getTimestamp(8).toInstant());
     }
 
+    /** The replica in the six columns from {@code first}: file_id, node, state, partition_no, offset_no, verified_mtime. */
+    private static Replica replica(ResultSet rs, int first) throws SQLException {
+        return new Replica(rs.getString(first), rs.getString(first + 1), rs.getString(first + 2),
+                (Integer) rs.getObject(first + 3), longOrNull(rs, first + 4), longOrNull(rs, first + 5));
+    }
+
     private static Long longOrNull(ResultSet rs, int column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
@@ -410,6 +480,15 @@ public class Catalogue {
             return work.run(c);
         } catch (SQLException e) {
             throw new CatalogueException(e);
+        }
+    }
+
+    /** A transaction that changes file {@code id}: the write listeners hear of it once it has committed (or failed). */
+    private <T> T writing(String id, Work<T> work) {
+        try {
+            return inTransaction(work);
+        } finally {
+            writeListeners.forEach(l -> l.accept(id));
         }
     }
 

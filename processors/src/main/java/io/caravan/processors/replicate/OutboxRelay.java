@@ -1,16 +1,20 @@
 package io.caravan.processors.replicate;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.caravan.processors.catalogue.Catalogue;
 import io.caravan.processors.catalogue.OutboxEvent;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outbox side of the relay route (bean {@code outbox}): hands out unsent events in order and marks
- * each one sent only after the broker acknowledged it.
+ * The outbox side of the relay route (bean {@code outbox}): hands out unsent events in order, as one
+ * batch of Kafka records, and marks them sent only after the broker acknowledged every one.
  */
 public class OutboxRelay {
 
@@ -34,9 +38,26 @@ public class OutboxRelay {
         return catalogue.pendingEvents(batchSize);
     }
 
-    /** The broker acknowledged event {@code seq}. */
-    public void markSent(long seq) {
-        catalogue.markSent(seq);
+    /**
+     * The events as Kafka records in structured CloudEvents mode: key = file id, value = the event JSON,
+     * headers {@code ce_type} and {@code content-type}. The Kafka producer sends a list body as one batch.
+     */
+    public List<Message> records(List<OutboxEvent> events, Exchange exchange) {
+        List<Message> out = new ArrayList<>(events.size());
+        for (OutboxEvent e : events) {
+            Message m = new DefaultMessage(exchange.getContext());
+            m.setHeader(KafkaConstants.KEY, e.fileId());
+            m.setHeader("ce_type", e.type());
+            m.setHeader("content-type", "application/cloudevents+json");
+            m.setBody(e.payload());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** The broker acknowledged all of {@code events}. */
+    public void markSent(List<OutboxEvent> events) {
+        catalogue.markSent(events.stream().map(OutboxEvent::seq).toList());
         if (failing) {
             failing = false;
             LOG.info("outbox relay publishes again");

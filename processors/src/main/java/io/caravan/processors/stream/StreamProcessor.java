@@ -23,6 +23,7 @@ import io.caravan.processors.http.CaravanHeaders;
 import io.caravan.processors.http.FileRequests;
 import io.caravan.processors.http.HttpResponses;
 import io.caravan.processors.replicate.ReplicaVerifier;
+import io.caravan.processors.stream.ServedFiles.ServedFile;
 import io.caravan.processors.tracker.Tracker;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -45,6 +46,7 @@ public class StreamProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
 
     private final Catalogue catalogue;
+    private final ServedFiles files;
     private final Tracker tracker;
     private final ReplicaVerifier verifier;
     private static final SecureRandom BOUNDARY = new SecureRandom();
@@ -55,9 +57,10 @@ public class StreamProcessor {
     private final ServingPolicy policy;
     private final UrlSigner signer;
 
-    public StreamProcessor(Catalogue catalogue, Tracker tracker, ReplicaVerifier verifier, ServingPolicy policy,
-                           UrlSigner signer) {
+    public StreamProcessor(Catalogue catalogue, ServedFiles files, Tracker tracker, ReplicaVerifier verifier,
+                           ServingPolicy policy, UrlSigner signer) {
         this.catalogue = catalogue;
+        this.files = files;
         this.tracker = tracker;
         this.verifier = verifier;
         this.policy = policy;
@@ -97,6 +100,29 @@ public class StreamProcessor {
         this.chunkSize = chunkSize;
     }
 
+    /**
+     * Whether answering this request may block (read the catalogue, open a remote object): {@code false}
+     * for preflights and for files fresh in the read cache with a verified copy on a local disk.
+     */
+    public boolean mayBlock(Exchange exchange) {
+        if ("OPTIONS".equals(exchange.getIn().getHeader(CaravanHeaders.HTTP_METHOD, String.class))) {
+            return false;
+        }
+        if (replicaHint(exchange) != null) {
+            return true;
+        }
+        ServedFile cached = files.cached(FileRequests.fileId(exchange)).orElse(null);
+        if (cached == null) {
+            return true;
+        }
+        for (Replica r : cached.replicas()) {
+            if (r.isVerified() && tracker.nodes().node(r.node()).flatMap(n -> n.localFile(r.fileId())).isPresent()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Builds the response for {@code GET|HEAD /files/{id}}: conditional requests, one or several ranges. */
     public HttpResponse serve(Exchange exchange) throws IOException {
         String id = FileRequests.fileId(exchange);
@@ -104,8 +130,11 @@ public class StreamProcessor {
             signer.check(id, exchange.getIn().getHeader("expires", String.class), exchange.getIn().getHeader("sig", String.class),
                     Instant.now());
         }
-        FileRecord file = catalogue.find(id).filter(FileRecord::isStored)
-                .orElseThrow(() -> CaravanException.notFound("no such file: " + id));
+        if (replicaHint(exchange) != null) {
+            files.evict(id); // a node's copy named by a manifest may be newer than the cache
+        }
+        ServedFile stored = files.get(id).orElseThrow(() -> CaravanException.notFound("no such file: " + id));
+        FileRecord file = stored.file();
         String method = exchange.getIn().getHeader(CaravanHeaders.HTTP_METHOD, String.class);
         HttpConditions.Outcome outcome = HttpConditions.evaluate(method,
                 name -> exchange.getIn().getHeader(name, String.class), file.size(), file.etag(), file.created());
@@ -114,7 +143,7 @@ public class StreamProcessor {
         switch (outcome.status()) {
             case 304 -> {
                 response = HttpResponses.empty(exchange, HttpResponseStatus.NOT_MODIFIED);
-                validators(response.headers(), file);
+                validators(response.headers(), stored);
                 policy.cors(exchange.getIn().getHeader("Origin", String.class), response.headers());
                 return response;
             }
@@ -138,7 +167,7 @@ public class StreamProcessor {
         ChunkedInput<ByteBuf> body = null;
         if (ranges != null && ranges.size() > 1) {
             String boundary = Long.toHexString(BOUNDARY.nextLong() & Long.MAX_VALUE) + Long.toHexString(System.nanoTime());
-            StorageNode node = head ? null : chooseReplica(file, ranges.get(0));
+            StorageNode node = head ? null : chooseReplica(stored, replicaHint(exchange));
             MultipartRangesInput parts = new MultipartRangesInput(ranges, file.size(), file.contentType(), boundary,
                     r -> open(node, file, r.first(), r.length()));
             contentType = "multipart/byteranges; boundary=" + boundary;
@@ -151,13 +180,13 @@ public class StreamProcessor {
                 contentRange = range.contentRange(file.size());
             }
             if (!head && length > 0) {
-                StorageNode node = chooseReplica(file, range);
+                StorageNode node = chooseReplica(stored, replicaHint(exchange));
                 Optional<Path> local = node.localFile(file.id());
                 if (local.isPresent()) {
                     // a local disk: sent zero-copy (ZeroCopyEncoder)
                     response = new FileRegionResponse(status, openChannel(local.get(), file), range.first(), range.length());
                     HttpResponses.finish(exchange, response);
-                    return headers(exchange, response, file, contentType, length, contentRange);
+                    return headers(exchange, response, stored, contentType, length, contentRange);
                 }
                 body = open(node, file, range.first(), range.length());
             }
@@ -171,14 +200,14 @@ public class StreamProcessor {
             response = new MediaResponse(status, body);
             HttpResponses.finish(exchange, response);
         }
-        return headers(exchange, response, file, contentType, length, contentRange);
+        return headers(exchange, response, stored, contentType, length, contentRange);
     }
 
-    private HttpResponse headers(Exchange exchange, HttpResponse response, FileRecord file, String contentType,
+    private HttpResponse headers(Exchange exchange, HttpResponse response, ServedFile file, String contentType,
                                  long length, String contentRange) {
         HttpHeaders h = response.headers();
         h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
-        h.set(HttpHeaderNames.CONTENT_DISPOSITION, ServingPolicy.disposition(file.contentType(), file.name()));
+        h.set(HttpHeaderNames.CONTENT_DISPOSITION, file.disposition());
         policy.cors(exchange.getIn().getHeader("Origin", String.class), h);
         h.set(HttpHeaderNames.CONTENT_LENGTH, length);
         h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
@@ -199,9 +228,9 @@ public class StreamProcessor {
         return ch;
     }
 
-    private static void validators(HttpHeaders h, FileRecord file) {
-        h.set(HttpHeaderNames.ETAG, file.etag());
-        h.set(HttpHeaderNames.LAST_MODIFIED, HttpConditions.HTTP_DATE.format(file.created()));
+    private static void validators(HttpHeaders h, ServedFile file) {
+        h.set(HttpHeaderNames.ETAG, file.file().etag());
+        h.set(HttpHeaderNames.LAST_MODIFIED, file.lastModified());
         h.set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=31536000, immutable");
     }
 
@@ -214,13 +243,43 @@ public class StreamProcessor {
     }
 
     /**
-     * The first verified replica, on a readable node, whose copy still checks out (see {@link ReplicaVerifier})
-     * and whose first needed bytes open; tries the next when one fails. 503 when none is left.
+     * The first verified replica, on a readable node, whose copy still checks out (see {@link ReplicaVerifier}).
+     * If none does and the replicas came from the cache ({@link ServedFiles}), they are read again once (another
+     * gateway may have deleted the file or re-placed it): 404 if the file is gone, 503 if still no replica.
+     * With {@code hint} (a node name, {@code ?replica=}, as manifests give it) only that node's copy is used:
+     * 404 if it has no verified copy, 503 if that copy cannot be read now.
      */
-    private StorageNode chooseReplica(FileRecord file, ByteRange probe) {
+    StorageNode chooseReplica(ServedFile stored, String hint) {
+        String id = stored.file().id();
+        if (hint != null && stored.replicas().stream().noneMatch(r -> r.node().equals(hint) && r.isVerified())) {
+            throw CaravanException.notFound("node " + hint + " has no verified copy of " + id);
+        }
+        StorageNode node = firstTrusted(stored, hint);
+        if (node == null && hint == null) {
+            files.evict(id);
+            node = firstTrusted(files.get(id).orElseThrow(() -> CaravanException.notFound("no such file: " + id)), null);
+        }
+        if (node == null) {
+            throw new CaravanException(503, "no readable replica of " + id + (hint == null ? "" : " on " + hint) + " is available");
+        }
+        return node;
+    }
+
+    /** The {@code ?replica=<node>} of the request, or null. */
+    private static String replicaHint(Exchange exchange) {
+        String hint = exchange.getIn().getHeader("replica", String.class);
+        return hint == null || hint.isBlank() ? null : hint.trim();
+    }
+
+    /**
+     * Tries the readable verified replicas (only {@code hint}'s, when given) in turn, round-robin start;
+     * {@code null} when none checks out.
+     */
+    private StorageNode firstTrusted(ServedFile stored, String hint) {
+        FileRecord file = stored.file();
         List<Replica> candidates = new ArrayList<>();
-        for (Replica r : catalogue.replicas(file.id())) {
-            if (r.isVerified() && tracker.state(r.node()).readable() && tracker.nodes().node(r.node()).isPresent()) {
+        for (Replica r : stored.replicas()) {
+            if (r.isVerified() && (hint == null || hint.equals(r.node())) && tracker.state(r.node()).readable() && tracker.nodes().node(r.node()).isPresent()) {
                 candidates.add(r);
             }
         }
@@ -236,7 +295,7 @@ public class StreamProcessor {
                 LOG.warn("replica of {} on {} failed, trying the next: {}", file.id(), r.node(), e.getMessage());
             }
         }
-        throw new CaravanException(503, "no readable replica of " + file.id() + " is available");
+        return null;
     }
 
     private ChunkedInput<ByteBuf> open(StorageNode node, FileRecord file, long offset, long length) throws IOException {
