@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Caravan against nginx on this machine: same files, same run, alternating A/B rounds, medians and
-# ratios. Writes bench/results/<stamp>.md and .svg (and latest.md / latest.svg).
+# Caravan against reference servers on this machine: same files, same run, alternating A/B rounds,
+# medians and ratios. References: nginx (sendfile on; dav_methods PUT for uploads), S3Proxy straight
+# (for Caravan's S3 nodes, which are served by that same S3Proxy) and dd conv=fdatasync. Also reports
+# replication lag under the upload load, heap and RSS while streaming a 2 GiB file with -Xmx256m, and
+# requests per server CPU-second. Writes bench/results/<stamp>.md and .svg (and latest.md / latest.svg).
 #
 #   bench/run.sh            full run (1 GiB file, 3 rounds of 5 s)
 #   bench/run.sh --smoke    a few seconds: checks the harness works (CI runs this)
 #
-# Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_BIG_MB. Needs java, curl, wrk, nginx (Debian's).
+# Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_BIG_MB, BENCH_MEM_MB. Needs java, mvn, curl, wrk,
+# nginx (Debian's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,35 +18,39 @@ SMOKE=0
 ROUNDS=${BENCH_ROUNDS:-3}
 SECONDS_PER_RUN=${BENCH_SECONDS:-5}
 BIG_MB=${BENCH_BIG_MB:-1024}
-if [ "$SMOKE" = 1 ]; then ROUNDS=1; SECONDS_PER_RUN=1; BIG_MB=8; fi
+MEM_MB=${BENCH_MEM_MB:-2048}
+if [ "$SMOKE" = 1 ]; then ROUNDS=1; SECONDS_PER_RUN=1; BIG_MB=8; MEM_MB=16; fi
 PORT=17080
 NGINX_PORT=17081
 KAFKA_PORT=17092
+S3_PORT=17083
 KEY=caravan-dev-key
 WORK=$PWD/bench/work
 RESULTS=$PWD/bench/results
 [ "$SMOKE" = 1 ] && RESULTS=$WORK/results   # a smoke run proves the harness works; its numbers mean nothing
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-for tool in java curl wrk "$NGINX"; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (apt-get install -y wrk nginx curl)" >&2; exit 2; }
+for tool in java mvn curl wrk "$NGINX"; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (apt-get install -y wrk nginx curl maven)" >&2; exit 2; }
 done
 [ -f app/target/caravan.jar ] || mvn -B -q -DskipTests package
 
 rm -rf "$WORK"
-mkdir -p "$WORK/www" "$WORK/nginx-tmp" "$RESULTS"
-CARAVAN_PID=
-NGINX_PID=
+mkdir -p "$WORK/www" "$WORK/dav" "$WORK/nginx-tmp" "$WORK/s3/blobs" "$RESULTS"
+# S3Proxy and the Kafka client (for the lag report) come from the project's own test class path
+mvn -B -q -Dstyle.color=never -pl app dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" >/dev/null
+CP=$(cat "$WORK/classpath.txt")
+PIDS=()
 cleanup() {
   set +e
-  if [ -n "$CARAVAN_PID" ]; then kill "$CARAVAN_PID" 2>/dev/null; wait "$CARAVAN_PID" 2>/dev/null; fi
-  if [ -n "$NGINX_PID" ]; then kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; fi
-  rm -rf "$WORK/www" "$WORK/data/nodes"
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  rm -rf "$WORK/www" "$WORK/dav" "$WORK/data/nodes" "$WORK/s3/blobs" "$WORK/dd.out" "$WORK"/*.bin
 }
 trap cleanup EXIT
 
-echo "bench: making the files (${BIG_MB} MiB and 64 KiB)"
+echo "bench: making the files (${BIG_MB} MiB, ${MEM_MB} MiB and 64 KiB)"
 head -c $((BIG_MB * 1024 * 1024)) /dev/urandom > "$WORK/www/big.bin"
+head -c $((MEM_MB * 1024 * 1024)) /dev/urandom > "$WORK/mem.bin"
 head -c 65536 /dev/urandom > "$WORK/www/small.bin"
 BIG_SIZE=$((BIG_MB * 1024 * 1024))
 
@@ -56,36 +64,75 @@ http {
   access_log off;
   sendfile on; tcp_nopush on;
   default_type application/octet-stream;
+  client_max_body_size 0;
   client_body_temp_path $WORK/nginx-tmp; proxy_temp_path $WORK/nginx-tmp; fastcgi_temp_path $WORK/nginx-tmp;
   uwsgi_temp_path $WORK/nginx-tmp; scgi_temp_path $WORK/nginx-tmp;
-  server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $WORK/www;
+    location /dav/ { root $WORK; dav_methods PUT; create_full_put_path on; }
+  }
 }
 CONF
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" &
-NGINX_PID=$!
+PIDS+=($!)
+NGINX_MASTER=$!
 
+cat > "$WORK/s3/s3proxy.properties" <<CONF
+s3proxy.endpoint=http://127.0.0.1:$S3_PORT
+s3proxy.authorization=none
+jclouds.provider=filesystem-nio2
+jclouds.identity=bench
+jclouds.credential=bench-secret
+jclouds.filesystem.basedir=$WORK/s3/blobs
+CONF
+java -cp "$CP" org.gaul.s3proxy.Main --properties "$WORK/s3/s3proxy.properties" > "$WORK/s3/s3proxy.log" 2>&1 &
+PIDS+=($!)
+
+# -Xmx256m: the heap figure is taken on this very process
 CARAVAN_DATA_DIR="$WORK/data" CARAVAN_HTTP_PORT=$PORT CARAVAN_KAFKA_EMBEDDED_PORT=$KAFKA_PORT \
-  java -jar app/target/caravan.jar > "$WORK/caravan.log" 2>&1 &
+  java -Xmx256m -jar app/target/caravan.jar > "$WORK/caravan.log" 2>&1 &
 CARAVAN_PID=$!
+PIDS+=($CARAVAN_PID)
 for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/health" && break; sleep 0.25; done
 curl -sf -o /dev/null "http://127.0.0.1:$PORT/health" || { echo "bench: Caravan did not start, see $WORK/caravan.log" >&2; exit 1; }
+for _ in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break; sleep 0.25; done
+NGINX_WORKER=$(pgrep -P "$NGINX_MASTER" | head -1)
 
-upload() {
+# the S3 variant: a group "s3" of two nodes, buckets on the S3Proxy above
+for n in a b; do
+  curl -sf -o /dev/null -X PUT "http://127.0.0.1:$S3_PORT/bench-$n"
+  curl -sf -o /dev/null -X POST -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/admin/nodes" \
+    -d "{\"name\":\"s3-$n\",\"group\":\"s3\",\"kind\":\"s3\",\"endpoint\":\"http://127.0.0.1:$S3_PORT\",\"bucket\":\"bench-$n\",\"accessKey\":\"bench\",\"secretKey\":\"bench-secret\"}"
+done
+for _ in $(seq 1 120); do
+  [ "$(curl -sf "http://127.0.0.1:$PORT/cluster" | grep -o '"name":"s3-[ab]"[^}]*"state":"ACTIVE"' | wc -l)" -ge 2 ] && break
+  sleep 0.25
+done
+
+upload() { # file [group]: prints the new id
   curl -sf -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/octet-stream' -H 'Expect:' \
-    -T "$1" -X POST "http://127.0.0.1:$PORT/files?name=$(basename "$1")" | sed -E 's/.*"id":"([^"]+)".*/\1/'
+    -T "$1" "http://127.0.0.1:$PORT/files?name=$(basename "$1")&group=${2:-g1}" | sed -E 's/.*"id":"([^"]+)".*/\1/'
+}
+replicated() { # id: waits until both copies are verified
+  for _ in $(seq 1 480); do
+    [ "$(curl -sf "http://127.0.0.1:$PORT/files/$1/info" | grep -o '"state":"VERIFIED"' | wc -l)" -ge 2 ] && return 0
+    sleep 0.25
+  done
+  echo "bench: $1 was not replicated in time" >&2; exit 1
 }
 BIG_ID=$(upload "$WORK/www/big.bin")
 SMALL_ID=$(upload "$WORK/www/small.bin")
-for id in "$BIG_ID" "$SMALL_ID"; do
-  for _ in $(seq 1 240); do
-    [ "$(curl -sf "http://127.0.0.1:$PORT/files/$id/info" | grep -o '"VERIFIED"' | wc -l)" -ge 2 ] && break
-    sleep 0.25
-  done
-done
-echo "bench: uploaded $BIG_ID and $SMALL_ID, both replicated"
+S3_ID=$(upload "$WORK/www/big.bin" s3)
+for id in "$BIG_ID" "$SMALL_ID" "$S3_ID"; do replicated "$id"; done
+echo "bench: uploaded $BIG_ID, $SMALL_ID (disk) and $S3_ID (S3), all replicated"
 
 # page cache: touch the files right before each run (the kernel evicts idle pages)
-warm() { cat "$WORK/www/big.bin" "$WORK/www/small.bin" > /dev/null; find "$WORK/data/nodes" -type f -exec cat {} + > /dev/null; }
+warm() {
+  cat "$WORK/www/big.bin" "$WORK/www/small.bin" > /dev/null
+  # (uploads in flight come and go under .tmp)
+  find "$WORK/data/nodes" "$WORK/s3/blobs" -type f -size +60k -not -path '*/.tmp/*' -exec cat {} + > /dev/null 2>&1 || true
+}
 
 cat > "$WORK/range.lua" <<LUA
 math.randomseed(os.time())
@@ -94,39 +141,102 @@ request = function()
   return wrk.format("GET", nil, {["Range"] = "bytes=" .. start .. "-" .. (start + 1048575)})
 end
 LUA
+# 64 KB uploads: a new file per request (nginx: a new path; Caravan: a new id, replicated)
+for who in nginx caravan; do
+  cat > "$WORK/put-$who.lua" <<LUA
+local f = io.open("$WORK/www/small.bin", "rb")
+local body = f:read("*a")
+f:close()
+local n = 0
+request = function()
+  n = n + 1
+  if "$who" == "nginx" then
+    return wrk.format("PUT", "/dav/" .. math.random(1, 1000000000) .. "-" .. n .. ".bin", nil, body)
+  end
+  return wrk.format("POST", "/files?name=small.bin&group=g1",
+    {["Authorization"] = "Bearer $KEY", ["Content-Type"] = "application/octet-stream"}, body)
+end
+LUA
+done
 
 # figure measurements: each prints one number (higher is better)
-one_stream() { curl -s -o /dev/null -w '%{speed_download}' "$1"; }                       # bytes/s
-wrk_rps() { wrk -t2 -c"$2" -d"${SECONDS_PER_RUN}s" ${3:+-s "$3"} "$1" | awk '/Requests\/sec/ {print $2}'; }
-wrk_bps() {                                                                                 # bytes/s
-  wrk -t2 -c"$2" -d"${SECONDS_PER_RUN}s" "$1" | awk '/Transfer\/sec/ {
+one_stream() { curl -s -o /dev/null -w '%{speed_download}' "$1" | awk '{printf "%.0f", $1 / 1000000}'; }  # MB/s
+wrk_out() { wrk -t2 -c"$2" -d"${SECONDS_PER_RUN}s" ${3:+-s "$3"} "$1"; }
+wrk_rps() { wrk_out "$@" | awk '/Requests\/sec/ {print $2}'; }
+wrk_mbps() {                                                                                # MB/s
+  wrk_out "$@" | awk '/Transfer\/sec/ {
     v = $2; u = substr(v, length(v) - 1); n = substr(v, 1, length(v) - 2)
     m = (u == "GB") ? 1073741824 : (u == "MB") ? 1048576 : (u == "KB") ? 1024 : 1
     if (u !~ /B$/ || u == "B") { n = v; m = 1 }
-    printf "%.0f", n * m }'
+    printf "%.0f", n * m / 1000000 }'
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+per_cpu_second() { # pid url: 64 KB GETs served per CPU-second of the server process
+  local t0 t1 n
+  t0=$(cpu_ticks "$1")
+  n=$(wrk_out "$2" 32 | awk '/requests in/ {print $1}')
+  t1=$(cpu_ticks "$1")
+  awk -v n="$n" -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (t > 0) ? n / (t / hz) : 0 }'
+}
+upload_mbps() { # the 1 GiB upload, fsynced before the answer, as MB/s
+  local out id
+  out=$(curl -sf -X POST -H "Authorization: Bearer $KEY" -H 'Expect:' -T "$WORK/www/big.bin" \
+    -w '\n%{speed_upload}' "http://127.0.0.1:$PORT/files?name=big.bin&group=g1")
+  id=$(echo "$out" | head -1 | sed -E 's/.*"id":"([^"]+)".*/\1/')
+  replicated "$id"   # let the copy finish before the next run, then free the space
+  curl -sf -o /dev/null -X DELETE -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/files/$id"
+  echo "$out" | tail -1 | awk '{printf "%.0f", $1 / 1000000}'
+}
+dd_mbps() {
+  local t0 t1
+  t0=$(date +%s%N)
+  dd if="$WORK/www/big.bin" of="$WORK/dd.out" bs=1M conv=fdatasync 2>/dev/null
+  t1=$(date +%s%N)
+  rm -f "$WORK/dd.out"
+  awk -v b="$BIG_SIZE" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", b / (ns / 1e9) / 1000000 }'
 }
 
-FIGURES=("big1|GET ${BIG_MB} MiB, one stream (MB/s)|0.9" "big4|GET ${BIG_MB} MiB, 4 connections (MB/s)|0.9"
-         "small|GET 64 KB, wrk -c32 (req/s)|0.5" "range|GET 1 MiB random Range, wrk -c8 (req/s)|0.6")
-measure() { # figure base-url file-path
-  case "$1" in
-    big1) echo "$(one_stream "$2/$3") 1000000" | awk '{printf "%.0f", $1 / $2}' ;;
-    big4) echo "$(wrk_bps "$2/$3" 4) 1000000" | awk '{printf "%.0f", $1 / $2}' ;;
-    small) wrk_rps "$2/$4" 32 ;;
-    range) wrk_rps "$2/$3" 8 "$WORK/range.lua" ;;
+# key|title|reference name|target ratio ("" = reported only)
+FIGURES=("big1|GET ${BIG_MB} MiB, one stream (MB/s)|nginx|0.9"
+         "big4|GET ${BIG_MB} MiB, 4 connections (MB/s)|nginx|0.9"
+         "small|GET 64 KB, wrk -c32 (req/s)|nginx|0.5"
+         "range|GET 1 MiB random Range, wrk -c8 (req/s)|nginx|0.6"
+         "s3get|GET ${BIG_MB} MiB from an S3 node, one stream (MB/s)|S3Proxy direct|0.9"
+         "put64|64 KB uploads, wrk -c8 (req/s)|nginx dav PUT|0.3"
+         "up1g|upload ${BIG_MB} MiB, one stream (MB/s)|dd conv=fdatasync|0.5"
+         "cpu|GET 64 KB per server CPU-second (req)|nginx|")
+NGINX_BASE="http://127.0.0.1:$NGINX_PORT"
+CARAVAN="http://127.0.0.1:$PORT"
+measure() { # figure who(n|c)
+  case "$1-$2" in
+    big1-n) one_stream "$NGINX_BASE/big.bin" ;;
+    big1-c) one_stream "$CARAVAN/files/$BIG_ID" ;;
+    big4-n) wrk_mbps "$NGINX_BASE/big.bin" 4 ;;
+    big4-c) wrk_mbps "$CARAVAN/files/$BIG_ID" 4 ;;
+    small-n) wrk_rps "$NGINX_BASE/small.bin" 32 ;;
+    small-c) wrk_rps "$CARAVAN/files/$SMALL_ID" 32 ;;
+    range-n) wrk_rps "$NGINX_BASE/big.bin" 8 "$WORK/range.lua" ;;
+    range-c) wrk_rps "$CARAVAN/files/$BIG_ID" 8 "$WORK/range.lua" ;;
+    s3get-n) one_stream "http://127.0.0.1:$S3_PORT/bench-a/$S3_ID" ;;
+    s3get-c) one_stream "$CARAVAN/files/$S3_ID" ;;
+    put64-n) wrk_rps "$NGINX_BASE" 8 "$WORK/put-nginx.lua"; rm -rf "$WORK/dav" ;;
+    put64-c) wrk_rps "$CARAVAN" 8 "$WORK/put-caravan.lua" ;;
+    up1g-n) dd_mbps ;;
+    up1g-c) upload_mbps ;;
+    cpu-n) per_cpu_second "$NGINX_WORKER" "$NGINX_BASE/small.bin" ;;
+    cpu-c) per_cpu_second "$CARAVAN_PID" "$CARAVAN/files/$SMALL_ID" ;;
   esac
 }
-NGINX_BASE="http://127.0.0.1:$NGINX_PORT"
-CARAVAN_BASE="http://127.0.0.1:$PORT/files"
 
 echo "bench: warming up (JIT, connection pools; not recorded)"
 for f in "${FIGURES[@]}"; do
   key=${f%%|*}
   warm
-  measure "$key" "$NGINX_BASE" big.bin small.bin > /dev/null
-  measure "$key" "$CARAVAN_BASE" "$BIG_ID" "$SMALL_ID" > /dev/null
+  measure "$key" n > /dev/null
+  measure "$key" c > /dev/null
 done
 
+LAG_SINCE=$(($(date +%s%N) / 1000000))
 declare -A A B
 for round in $(seq 1 "$ROUNDS"); do
   for f in "${FIGURES[@]}"; do
@@ -135,53 +245,86 @@ for round in $(seq 1 "$ROUNDS"); do
     if [ $((round % 2)) = 1 ]; then order="n c"; else order="c n"; fi
     for who in $order; do
       warm
-      if [ "$who" = n ]; then
-        A[$key]+="$(measure "$key" "$NGINX_BASE" big.bin small.bin) "
-      else
-        B[$key]+="$(measure "$key" "$CARAVAN_BASE" "$BIG_ID" "$SMALL_ID") "
-      fi
+      if [ "$who" = n ]; then A[$key]+="$(measure "$key" n) "; else B[$key]+="$(measure "$key" c) "; fi
     done
   done
   echo "bench: round $round of $ROUNDS done"
 done
 
+# replication lag of the copies made during the measured rounds (uploads: put64 and up1g)
+read -r LAG_P50 LAG_P99 LAG_N RELAY_P50 RELAY_P99 <<< "$(java -cp "$CP" bench/LagReport.java "127.0.0.1:$KAFKA_PORT" caravan.files "$LAG_SINCE")"
+
+# heap and RSS of the -Xmx256m Caravan while it streams a ${MEM_MB} MiB file from a disk node and from an S3 node
+MEM_DISK=$(upload "$WORK/mem.bin")
+MEM_S3=$(upload "$WORK/mem.bin" s3)
+replicated "$MEM_DISK"; replicated "$MEM_S3"
+rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$CARAVAN_PID/status"; }
+RSS_BEFORE=$(rss)
+jstat -gc "$CARAVAN_PID" 250 > "$WORK/jstat.txt" &
+JSTAT=$!
+( while kill -0 "$CARAVAN_PID" 2>/dev/null; do rss; echo; sleep 0.25; done ) > "$WORK/rss.txt" &
+RSS_LOOP=$!
+GOT_DISK=$(curl -s -o /dev/null -w '%{size_download}' "$CARAVAN/files/$MEM_DISK")
+GOT_S3=$(curl -s -o /dev/null -w '%{size_download}' "$CARAVAN/files/$MEM_S3")
+sleep 1
+kill "$JSTAT" "$RSS_LOOP" 2>/dev/null; wait "$JSTAT" "$RSS_LOOP" 2>/dev/null || true
+RSS_MAX=$(sort -n "$WORK/rss.txt" | tail -1)
+RSS_AFTER=$(rss)
+# jstat -gc: used = S0U + S1U + EU + OU (KiB)
+HEAP_MAX=$(awk 'NR > 1 && $1 ~ /^[0-9.]+$/ { u = $3 + $4 + $6 + $8; if (u > m) m = u } END { printf "%.0f", m / 1024 }' "$WORK/jstat.txt")
+MEM_OK=no
+if kill -0 "$CARAVAN_PID" 2>/dev/null && [ "$GOT_DISK" = $((MEM_MB * 1048576)) ] && [ "$GOT_S3" = $((MEM_MB * 1048576)) ] \
+   && ! grep -q OutOfMemoryError "$WORK/caravan.log"; then MEM_OK=yes; fi
+
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{v[NR] = $1} END {if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$RESULTS/$STAMP.md"
 {
-  echo "# Caravan vs nginx, $STAMP"
+  echo "# Caravan vs references, $STAMP"
   echo
   echo "Machine: $(nproc) cores, $(java -version 2>&1 | head -1). Rounds: $ROUNDS x ${SECONDS_PER_RUN}s, alternating; medians."
   echo
-  echo "| figure | nginx | Caravan | ratio | target |"
-  echo "|---|---|---|---|---|"
+  echo "| figure | reference | reference value | Caravan | ratio | target |"
+  echo "|---|---|---|---|---|---|"
 } > "$OUT"
 ROWS=()
 for f in "${FIGURES[@]}"; do
-  IFS='|' read -r key title target <<< "$f"
+  IFS='|' read -r key title ref target <<< "$f"
   n=$(echo "${A[$key]}" | median)
   c=$(echo "${B[$key]}" | median)
   ratio=$(awk -v n="$n" -v c="$c" 'BEGIN { if (n > 0) printf "%.2f", c / n; else print "n/a" }')
-  met=$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r + 0 >= t + 0) ? "met" : "NOT met" }')
-  echo "| $title | $n | $c | $ratio | >= $target ($met) |" >> "$OUT"
+  if [ -z "$target" ]; then met="reported"
+  else met=">= $target ($(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r + 0 >= t + 0) ? "met" : "NOT met" }'))"; fi
+  echo "| $title | $ref | $n | $c | $ratio | $met |" >> "$OUT"
   ROWS+=("$title|$ratio|$target")
 done
+LAG_MET=$(awk -v p="$LAG_P99" -v n="$LAG_N" 'BEGIN { print (n > 0 && p < 500) ? "met" : "NOT met" }')
+MEM_MET=$([ "$MEM_OK" = yes ] && echo met || echo "NOT met")
+{
+  echo
+  echo "| figure | value | target |"
+  echo "|---|---|---|"
+  echo "| replication lag under the upload load | p50 $LAG_P50 ms, p99 $LAG_P99 ms ($LAG_N copies; of which the outbox relay p50 $RELAY_P50 ms, p99 $RELAY_P99 ms) | p99 < 500 ms ($LAG_MET) |"
+  echo "| streaming ${MEM_MB} MiB from a disk node and an S3 node, -Xmx256m | heap used at most $HEAP_MAX MiB; RSS $RSS_BEFORE MiB before, $RSS_MAX MiB at most, $RSS_AFTER MiB after; both downloads complete: $MEM_OK | flat, no OOM ($MEM_MET) |"
+} >> "$OUT"
 
 SVG="$RESULTS/$STAMP.svg"
 {
-  echo '<svg xmlns="http://www.w3.org/2000/svg" width="760" height="'$((60 + 50 * ${#ROWS[@]}))'" font-family="sans-serif" font-size="13">'
-  echo '<text x="10" y="22" font-size="16">Caravan / nginx (same run, medians); the line is the target</text>'
+  echo '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="'$((60 + 50 * ${#ROWS[@]}))'" font-family="sans-serif" font-size="13">'
+  echo '<text x="10" y="22" font-size="16">Caravan / reference (same run, medians); the dashed line is the target</text>'
   i=0
   for r in "${ROWS[@]}"; do
     IFS='|' read -r title ratio target <<< "$r"
     y=$((45 + 50 * i))
     w=$(awk -v r="$ratio" 'BEGIN { w = r * 250; if (w > 480) w = 480; if (w < 1) w = 1; printf "%d", w }')
-    tx=$(awk -v t="$target" 'BEGIN { printf "%d", 260 + t * 250 }')
-    color=$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r + 0 >= t + 0) ? "#3a3" : "#c33" }')
+    color=$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (t == "") ? "#36c" : (r + 0 >= t + 0) ? "#3a3" : "#c33" }')
     echo "<text x=\"10\" y=\"$((y + 16))\">$title</text>"
-    echo "<rect x=\"260\" y=\"$((y + 22))\" width=\"$w\" height=\"16\" fill=\"$color\"/>"
-    echo "<text x=\"$((265 + w))\" y=\"$((y + 35))\">$ratio</text>"
-    echo "<line x1=\"$tx\" y1=\"$((y + 18))\" x2=\"$tx\" y2=\"$((y + 42))\" stroke=\"#000\" stroke-dasharray=\"3,2\"/>"
+    echo "<rect x=\"300\" y=\"$((y + 22))\" width=\"$w\" height=\"16\" fill=\"$color\"/>"
+    echo "<text x=\"$((305 + w))\" y=\"$((y + 35))\">$ratio</text>"
+    if [ -n "$target" ]; then
+      tx=$(awk -v t="$target" 'BEGIN { printf "%d", 300 + t * 250 }')
+      echo "<line x1=\"$tx\" y1=\"$((y + 18))\" x2=\"$tx\" y2=\"$((y + 42))\" stroke=\"#000\" stroke-dasharray=\"3,2\"/>"
+    fi
     i=$((i + 1))
   done
   echo '</svg>'

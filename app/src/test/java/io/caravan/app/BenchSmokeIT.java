@@ -23,14 +23,18 @@ class BenchSmokeIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "smoke run timed out");
         assertEquals(0, p.exitValue(), out);
-        // four figures, each with a positive number for both servers and a ratio
-        Matcher row = Pattern.compile("\\| GET [^|]+\\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(out);
+        // eight figures against a reference, each with a positive number for both sides and a ratio
+        Matcher row = Pattern.compile("\\| [^|]+ \\| [^|]+ \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(out);
         int rows = 0;
         while (row.find()) {
             rows++;
             assertTrue(Double.parseDouble(row.group(1)) > 0 && Double.parseDouble(row.group(2)) > 0, row.group());
         }
-        assertEquals(4, rows, out);
+        assertEquals(8, rows, out);
+        // the lag of the copies made under the upload load, and both big downloads complete under -Xmx256m
+        Matcher lag = Pattern.compile("p50 (\\d+) ms, p99 (\\d+) ms \\((\\d+) copies;").matcher(out);
+        assertTrue(lag.find() && Integer.parseInt(lag.group(3)) > 0, out);
+        assertTrue(out.contains("both downloads complete: yes"), out);
         assertTrue(Files.readString(Path.of("bench/work/results/latest.svg")).startsWith("<svg"), "chart written");
     }
 }
