@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Caravan as users run it: {@code java -jar app/target/caravan.jar} from the repository root, in its
  * own JVM, configured through environment variables.
  */
-final class CaravanProcess implements AutoCloseable {
+public final class CaravanProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("app/target/caravan.jar");
 
@@ -27,20 +27,20 @@ final class CaravanProcess implements AutoCloseable {
     private Process process;
 
     /** The environment of an embedded-default Caravan on its own data directory and ports. */
-    static Map<String, String> embedded(Path data, int port, int kafkaPort) {
+    public static Map<String, String> embedded(Path data, int port, int kafkaPort) {
         return Map.of("CARAVAN_DATA_DIR", data.toString(),
                 "CARAVAN_HTTP_PORT", String.valueOf(port),
                 "CARAVAN_KAFKA_EMBEDDED_PORT", String.valueOf(kafkaPort));
     }
 
-    CaravanProcess(Map<String, String> env, List<String> jvmArgs, Path log) {
+    public CaravanProcess(Map<String, String> env, List<String> jvmArgs, Path log) {
         this.env = env;
         this.jvmArgs = jvmArgs;
         this.log = log;
     }
 
     /** Starts the JVM and waits until {@code /health} answers 200; returns the time that took. */
-    Duration start(int port) throws Exception {
+    public Duration start(int port) throws Exception {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " missing: run the package phase first");
         }
@@ -88,7 +88,7 @@ final class CaravanProcess implements AutoCloseable {
     }
 
     /** Sends SIGTERM (what Ctrl-C does) and waits for the JVM to exit; returns how long that took. */
-    Duration stop() throws InterruptedException {
+    public Duration stop() throws InterruptedException {
         long t0 = System.nanoTime();
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
