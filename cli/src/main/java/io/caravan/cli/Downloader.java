@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caravan.cli.Manifest.Segment;
 
@@ -34,12 +35,18 @@ final class Downloader {
         this.progress = progress;
     }
 
-    /** What was downloaded: {@code resumed} bytes were kept from a previous run, {@code segments} is 0 for one request. */
-    record Result(String id, Path path, long size, String sha256, long resumed, int segments) {
+    /**
+     * What was downloaded: {@code resumed} bytes were kept from a previous run, {@code segments} is 0 for one
+     * request, {@code sources} the nodes (as the manifest names them) that delivered at least one verified
+     * segment in this run (empty for one request).
+     */
+    record Result(String id, Path path, long size, String sha256, long resumed, int segments, List<String> sources) {
         ObjectNode toJson() {
             ObjectNode json = CaravanClient.JSON.createObjectNode();
             json.put("id", id).put("path", path.toString()).put("size", size).put("sha256", sha256)
                     .put("resumed", resumed).put("segments", segments);
+            ArrayNode nodes = json.putArray("sources");
+            sources.forEach(nodes::add);
             return json;
         }
     }
@@ -106,7 +113,7 @@ final class Downloader {
             }
             actual = Sha256.hex(digest);
         }
-        return complete(part, new Result(id, target, size, sha256, resumed, 0), actual);
+        return complete(part, new Result(id, target, size, sha256, resumed, 0, List.of()), actual);
     }
 
     /**
@@ -141,6 +148,7 @@ final class Downloader {
         Path target = target(output, manifest.name(), manifest.id());
         Path part = part(target);
         long resumed = 0;
+        List<String> delivered;
         String actual;
         try (FileChannel file = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             if (file.size() > manifest.size()) {
@@ -157,13 +165,14 @@ final class Downloader {
                 }
             }
             try {
-                new SegmentFetcher(client, limiter, file, bar).fetch(missing, manifest.sources(), sources);
+                delivered = new SegmentFetcher(client, limiter, file, bar).fetch(missing, manifest.sources(), sources);
             } finally {
                 bar.finish();
             }
             actual = Sha256.hex(Sha256.update(Sha256.digest(), file, 0, manifest.size()));
         }
-        Result result = new Result(manifest.id(), target, manifest.size(), manifest.sha256(), resumed, manifest.segments().size());
+        Result result = new Result(manifest.id(), target, manifest.size(), manifest.sha256(), resumed, manifest.segments().size(),
+                delivered);
         return complete(part, result, actual);
     }
 

@@ -7,6 +7,8 @@ import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,8 @@ final class SegmentFetcher {
     private final RateLimiter limiter;
     private final FileChannel file;
     private final Progress progress;
+    /** The nodes that delivered at least one verified segment. */
+    private final Set<String> delivered = ConcurrentHashMap.newKeySet();
 
     SegmentFetcher(CaravanClient client, RateLimiter limiter, FileChannel file, Progress progress) {
         this.client = client;
@@ -37,9 +41,10 @@ final class SegmentFetcher {
     /**
      * Fetches the segments from up to {@code parallel} sources at a time.
      *
+     * @return the nodes that delivered at least one verified segment, in the order of {@code sources}
      * @throws CliException when a segment could be fetched from none of the sources
      */
-    void fetch(List<Segment> segments, List<Source> sources, int parallel) throws InterruptedException {
+    List<String> fetch(List<Segment> segments, List<Source> sources, int parallel) throws InterruptedException {
         SegmentScheduler scheduler = new SegmentScheduler(segments, sources);
         int count = Math.min(parallel, sources.size());
         ExecutorService workers = Executors.newFixedThreadPool(count);
@@ -52,6 +57,7 @@ final class SegmentFetcher {
         if (failure != null) {
             throw failure;
         }
+        return sources.stream().map(Source::node).filter(delivered::contains).distinct().toList();
     }
 
     private void work(SegmentScheduler scheduler) {
@@ -69,6 +75,7 @@ final class SegmentFetcher {
         for (Segment segment = scheduler.take(source); segment != null; segment = scheduler.take(source)) {
             try {
                 fetch(source, segment);
+                delivered.add(source.node());
                 scheduler.done(segment);
             } catch (CliException e) {
                 scheduler.failed(segment, source, e);

@@ -11,19 +11,24 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.caravan.app.CaravanProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,10 +37,12 @@ import org.junit.jupiter.api.Test;
  */
 class CaravanCliIT {
 
-    private static final int PORT = 19480;
-    private static final int KAFKA_PORT = 19492;
+    private static final int PORT = 19780;
+    private static final int KAFKA_PORT = 19792;
     private static final String URL = "http://127.0.0.1:" + PORT;
     private static final Path JAR = Path.of("cli/target/caravan-cli.jar");
+    private static final String API_KEY = "caravan-dev-key";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Path work;
     private static CaravanProcess server;
@@ -72,7 +79,7 @@ class CaravanCliIT {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         pb.environment().put("CARAVAN_URL", URL);
-        pb.environment().put("CARAVAN_API_KEY", "caravan-dev-key");
+        pb.environment().put("CARAVAN_API_KEY", API_KEY);
         pb.environment().put("LC_ALL", "C.UTF-8"); // command-line arguments in UTF-8
         return pb.start();
     }
@@ -232,16 +239,176 @@ class CaravanCliIT {
     }
 
     @Test
-    @Disabled("manifest endpoint pending")
     void should_download_segments_from_two_sources() throws Exception {
         Path original = randomFile("segments.bin", 9 << 20);
         String id = upload(original);
+        List<String> nodes = awaitVerifiedReplicas(id);
         Path target = work.resolve("segments-copy.bin");
 
         JsonNode result = CaravanClient.JSON.readTree(ok("download", id, "--sources", "2", "-o", target.toString(), "--json").stdout());
 
         assertTrue(result.path("segments").asInt() > 1, result.toString());
+        assertEquals(Sha256.of(original), result.path("sha256").asText());
         assertEquals(Sha256.of(original), Sha256.of(target));
         assertArrayEquals(Files.readAllBytes(original), Files.readAllBytes(target));
+        assertEquals(Set.copyOf(nodes), Set.copyOf(names(result.path("sources"))),
+                "both replicas delivered segments: " + result);
+        assertEquals(2, result.path("sources").size(), result.toString());
+    }
+
+    @Test
+    void should_finish_a_segmented_download_when_a_source_dies_mid_transfer() throws Exception {
+        Path original = randomFile("dying-source.bin", 24 << 20);
+        String id = upload(original);
+        List<String> nodes = awaitVerifiedReplicas(id);
+        String dead = nodes.get(0);
+        String survivor = nodes.get(1);
+        // the embedded default's disk nodes: <data dir>/nodes/<node>/<fan-out>/<id>
+        Path nodeDir = work.resolve("data").resolve("nodes").resolve(dead);
+        Path gone = nodeDir.resolveSibling(dead + ".gone");
+        assertTrue(copyOf(nodeDir, id) != null, "the copy of " + id + " on " + dead + " is under " + nodeDir);
+        Path target = work.resolve("dying-source-copy.bin");
+        Path part = work.resolve("dying-source-copy.bin.part");
+        Path out = work.resolve("dying.out");
+        Path err = work.resolve("dying.err");
+
+        Process download = launch(out, err, "download", id, "--sources", "2", "--limit-rate", "4M", "--json",
+                "-o", target.toString());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (written(part) < (2 << 20) && download.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(download.isAlive(), "the download still runs when the source dies: " + Files.readString(err));
+            long before = written(part);
+            assertTrue(before >= (2 << 20) && before < Files.size(original), before + " bytes written when the source dies");
+            Files.move(nodeDir, gone);
+
+            assertTrue(download.waitFor(120, TimeUnit.SECONDS), "the download finished within 120 s");
+            String stderr = Files.readString(err);
+            assertEquals(0, download.exitValue(), stderr);
+            JsonNode result = CaravanClient.JSON.readTree(Files.readAllBytes(out));
+            System.out.println("download with " + dead + " gone after " + before + " bytes: " + result + " stderr: " + stderr);
+
+            assertEquals(Sha256.of(original), Sha256.of(target));
+            assertArrayEquals(Files.readAllBytes(original), Files.readAllBytes(target));
+            assertFalse(Files.exists(part));
+            assertTrue(names(result.path("sources")).contains(survivor), result.toString());
+            assertTrue(result.path("segments").asInt() > 1, result.toString());
+            // the source really died: the gateway no longer serves that node's copy
+            HttpResponse<String> deadAnswer = get("/files/" + id + "?replica=" + dead, "bytes=0-0");
+            HttpResponse<String> liveAnswer = get("/files/" + id + "?replica=" + survivor, "bytes=0-0");
+            System.out.println("?replica=" + dead + " → " + deadAnswer.statusCode() + " " + deadAnswer.body()
+                    + "; ?replica=" + survivor + " → " + liveAnswer.statusCode());
+            assertTrue(deadAnswer.statusCode() == 404 || deadAnswer.statusCode() == 503,
+                    deadAnswer.statusCode() + " " + deadAnswer.body());
+            assertEquals(206, liveAnswer.statusCode());
+        } finally {
+            if (download.isAlive()) {
+                download.destroyForcibly();
+                download.waitFor(30, TimeUnit.SECONDS);
+            }
+            if (Files.exists(gone)) {
+                restore(gone, nodeDir);
+            }
+        }
+    }
+
+    /** {@code GET path} on the server with the API key, and {@code Range} unless null. */
+    private static HttpResponse<String> get(String path, String range) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(URL + path)).header("Authorization", "Bearer " + API_KEY);
+        if (range != null) {
+            request.header("Range", range);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Waits (up to 20 s) until every node of the file's group reports a {@code VERIFIED} copy in
+     * {@code GET /files/{id}/info}; returns those nodes.
+     */
+    private static List<String> awaitVerifiedReplicas(String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            HttpResponse<String> r = get("/files/" + id + "/info", null);
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode replicas = CaravanClient.JSON.readTree(r.body()).path("replicas");
+            List<String> verified = new ArrayList<>();
+            for (JsonNode replica : replicas) {
+                if ("VERIFIED".equals(replica.path("state").asText())) {
+                    verified.add(replica.path("node").asText());
+                }
+            }
+            if (replicas.size() == 2 && verified.size() == 2) {
+                return verified;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the replicas of " + id + " are not both VERIFIED after 20 s: " + replicas);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> names = new ArrayList<>();
+        array.forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
+    /** The node's copy of the file (a disk node keeps it as {@code <dir>/<fan-out>/<id>}), or null. */
+    private static Path copyOf(Path nodeDir, String id) throws IOException {
+        try (Stream<Path> files = Files.walk(nodeDir)) {
+            return files.filter(p -> p.getFileName().toString().equals(id) && Files.isRegularFile(p)).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * Roughly how many bytes a segmented download has written to its part file: segments are written at
+     * their offsets, so the file's length runs ahead of them; this counts the 64 KiB blocks that hold data.
+     */
+    private static long written(Path part) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(part);
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+        long n = 0;
+        for (int block = 0; block < bytes.length; block += 64 * 1024) {
+            int end = Math.min(bytes.length, block + 64 * 1024);
+            for (int i = block; i < end; i++) {
+                if (bytes[i] != 0) {
+                    n += end - block;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Puts a node's directory back. The tracker's heartbeat probes write to the node, so they may have
+     * created its directory again meanwhile: then the old directory's files are moved into it.
+     */
+    private static void restore(Path gone, Path nodeDir) throws IOException {
+        try {
+            Files.move(gone, nodeDir);
+            return;
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException recreated) {
+            // merge below
+        }
+        List<Path> old;
+        try (Stream<Path> files = Files.walk(gone)) {
+            old = files.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path p : old) {
+            Path to = nodeDir.resolve(gone.relativize(p).toString());
+            if (Files.isRegularFile(p) && !Files.exists(to)) {
+                Files.createDirectories(to.getParent());
+                Files.move(p, to);
+            } else {
+                Files.deleteIfExists(p); // a copy made meanwhile is kept; directories are empty by now
+            }
+        }
     }
 }

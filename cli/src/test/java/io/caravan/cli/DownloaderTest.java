@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import io.caravan.cli.FakeCaravan.Fault;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +68,7 @@ class DownloaderTest {
 
         assertDownloaded(result);
         assertEquals(11, result.segments());
+        assertEquals(List.of("d-good"), result.sources(), "only d-good delivered a verified segment");
         for (String node : List.of("a-dies", "b-corrupts", "c-stalls", "d-good")) {
             assertTrue(server.requests(node) > 0, node + " was asked for a segment");
         }
@@ -97,6 +99,8 @@ class DownloaderTest {
         assertDownloaded(result);
         assertEquals(server.content.length - 2L * SEGMENT, result.resumed());
         assertEquals(2, server.requests("a") + server.requests("b"));
+        assertEquals(Stream.of("a", "b").filter(node -> server.requests(node) > 0).toList(), result.sources(),
+                "the sources asked for the two missing segments, each of which delivered");
     }
 
     @Test
@@ -107,6 +111,7 @@ class DownloaderTest {
 
         assertDownloaded(result);
         assertEquals(0, result.segments());
+        assertEquals(List.of(), result.sources());
         assertEquals(List.of("null|null"), server.fileRequests);
     }
 
@@ -153,6 +158,15 @@ class DownloaderTest {
 
         assertEquals(CliException.NOT_FOUND, e.exitCode());
         assertEquals("no such file", e.getMessage());
+    }
+
+    @Test
+    void should_list_the_sources_in_the_json_result() {
+        Downloader.Result segmented = new Downloader.Result("1-x", Path.of("x.bin"), 3, "ab", 0, 2, List.of("g1-a", "g1-b"));
+        Downloader.Result single = new Downloader.Result("1-x", Path.of("x.bin"), 3, "ab", 0, 0, List.of());
+
+        assertEquals("[\"g1-a\",\"g1-b\"]", segmented.toJson().path("sources").toString());
+        assertEquals("[]", single.toJson().path("sources").toString());
     }
 
     @Test
