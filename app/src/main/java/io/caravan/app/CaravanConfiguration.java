@@ -34,6 +34,8 @@ import io.caravan.processors.tracker.NodeAdmin;
 import io.caravan.processors.tracker.Placement;
 import io.caravan.processors.tracker.Tracker;
 import io.caravan.processors.upload.DeleteProcessor;
+import io.caravan.processors.upload.MediaTags;
+import io.caravan.processors.upload.MetaProcessor;
 import io.caravan.processors.upload.UploadProcessor;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -151,9 +153,12 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("placement", placement);
         r.bind("auth", keys);
         r.bind("httpErrors", new HttpErrors());
-        r.bind("upload", new UploadProcessor(
+        UploadProcessor upload = new UploadProcessor(
                 new IdAllocator(ds, "files", Integer.parseInt(s.get("caravan.id.block-size", "100"))),
-                placement, catalogue));
+                placement, catalogue);
+        upload.setDedup(Boolean.parseBoolean(s.get("caravan.dedup.enabled", "true")));
+        upload.setInstantUpload(Boolean.parseBoolean(s.get("caravan.dedup.instant-upload", "true")));
+        r.bind("upload", upload);
         UrlSigner signer = new UrlSigner(UrlSigner.secret(s.get("caravan.http.signing-secret", null), dataDir),
                 Boolean.parseBoolean(s.get("caravan.http.signed-urls", "false")));
         ServedFiles served = new ServedFiles(catalogue);
@@ -167,6 +172,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         manifest.setSourceTtl(Duration.ofMillis(TimeUtils.toMilliSeconds(s.get("caravan.manifest.source-ttl", "1h"))));
         r.bind("manifest", manifest);
         r.bind("delete", new DeleteProcessor(catalogue));
+        r.bind("meta", new MetaProcessor(catalogue));
+        r.bind("mediaTags", new MediaTags(catalogue, nodes));
         r.bind("status", new ClusterStatus(catalogue, tracker, lag));
         r.bind("outbox", new OutboxRelay(catalogue));
         r.bind("replicator", replicator);

@@ -8,6 +8,7 @@ import static io.caravan.app.TestClient.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -295,6 +296,193 @@ class CaravanPipelineIT {
         Map<String, Object> body = json(r);
         assertEquals(status, ((Number) body.get("status")).intValue());
         assertFalse(((String) body.get("error")).isBlank());
+    }
+
+    private HttpResponse<byte[]> uploadWithMeta(byte[] data, String name, String... meta) throws Exception {
+        List<String> headers = new ArrayList<>(List.of("Authorization", "Bearer " + TestClient.KEY, "Content-Type", "audio/mpeg"));
+        for (int i = 0; i < meta.length; i += 2) {
+            headers.add("X-Meta-" + meta[i]);
+            headers.add(java.net.URLEncoder.encode(meta[i + 1], StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return client.send("POST", "/files?name=" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8),
+                HttpRequest.BodyPublishers.ofByteArray(data), headers.toArray(String[]::new));
+    }
+
+    /** The ids {@code GET /files} lists for the query string {@code query}, and the JSON. */
+    private JsonNode search(String query) throws Exception {
+        HttpResponse<byte[]> r = client.get("/files?" + query, "Authorization", "Bearer " + TestClient.KEY);
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        return TestClient.JSON.readTree(r.body());
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.path("files").forEach(f -> ids.add(f.path("id").asText()));
+        return ids;
+    }
+
+    private static String q(String text) {
+        return "q=" + java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void should_keep_metadata_and_find_files_by_name_and_tags_in_any_script() throws Exception {
+        String tag = "t" + System.nanoTime();
+        HttpResponse<byte[]> r = uploadWithMeta("one".getBytes(StandardCharsets.UTF_8), "tone-" + tag + ".mp3",
+                "title", "测试音 " + tag, "Artist", "Beyoncé");
+        assertEquals(201, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        JsonNode first = TestClient.JSON.readTree(r.body());
+        String id = first.path("id").asText();
+        assertEquals("测试音 " + tag, first.path("meta").path("title").asText());
+        assertEquals("Beyoncé", first.path("meta").path("artist").asText(), "keys are stored lower-case");
+        String other = (String) uploadOk("two".getBytes(StandardCharsets.UTF_8), "Ünïcode Sóng " + tag + ".flac", "audio/flac").get("id");
+
+        assertEquals(List.of(id), ids(search(q("测试音 " + tag))), "Chinese title");
+        assertTrue(ids(search(q("BEYONCE") + "&type=audio/mpeg&limit=500")).contains(id), "accents and case ignored");
+        assertEquals(List.of(other), ids(search(q("unicode song " + tag))), "name, accents ignored");
+        assertEquals(List.of(other), ids(search(q(tag) + "&type=audio/flac")), "content type filter");
+        assertEquals(List.of(), ids(search(q(tag) + "&group=nogroup")), "group filter");
+        assertEquals("Beyoncé", TestClient.JSON.readTree(client.get("/files/" + id + "/info").body()).path("meta").path("artist").asText());
+        assertEquals("Beyoncé", findEvent(id, "caravan.file.stored").path("data").path("meta").path("artist").asText());
+
+        // PATCH: set one key, remove another; the search follows, an event tells consumers
+        HttpResponse<byte[]> patch = client.send("PATCH", "/files/" + id + "/meta",
+                HttpRequest.BodyPublishers.ofString("{\"album\": \"Ålbum " + tag + "\", \"artist\": null}"),
+                "Authorization", "Bearer " + TestClient.KEY, "Content-Type", "application/json");
+        assertEquals(200, patch.statusCode(), new String(patch.body(), StandardCharsets.UTF_8));
+        JsonNode meta = TestClient.JSON.readTree(patch.body()).path("meta");
+        assertEquals("Ålbum " + tag, meta.path("album").asText());
+        assertTrue(meta.path("artist").isMissingNode(), meta.toString());
+        assertEquals(List.of(id), ids(search(q("album " + tag))));
+        assertFalse(ids(search(q("beyonce") + "&limit=500")).contains(id), "removed value no longer found");
+        assertEquals("Ålbum " + tag, findEvent(id, "caravan.file.meta-changed").path("data").path("meta").path("album").asText());
+
+        // bad input: 4xx with JSON, nothing changed or stored
+        assertEquals(400, client.send("PATCH", "/files/" + id + "/meta", HttpRequest.BodyPublishers.ofString("{\"bad key\": \"x\"}"),
+                "Authorization", "Bearer " + TestClient.KEY).statusCode());
+        assertEquals(400, client.send("PATCH", "/files/" + id + "/meta", HttpRequest.BodyPublishers.ofString("[1]"),
+                "Authorization", "Bearer " + TestClient.KEY).statusCode());
+        assertEquals(401, client.send("PATCH", "/files/" + id + "/meta", HttpRequest.BodyPublishers.ofString("{}")).statusCode());
+        assertEquals(404, client.send("PATCH", "/files/zz-000000000000.mp3/meta", HttpRequest.BodyPublishers.ofString("{}"),
+                "Authorization", "Bearer " + TestClient.KEY).statusCode());
+        HttpResponse<byte[]> badUpload = uploadWithMeta("three".getBytes(StandardCharsets.UTF_8), "bad-" + tag + ".mp3", "k".repeat(65), "v");
+        assertEquals(400, badUpload.statusCode());
+        assertEquals(List.of(), ids(search(q("bad-" + tag))), "nothing stored");
+    }
+
+    @Test
+    void should_read_media_tags_into_metadata_keeping_what_the_uploader_set() throws Exception {
+        byte[] mp3 = TestClient.resource("tone.mp3");
+        String id = (String) uploadOk(mp3, "tone.mp3", "audio/mpeg").get("id");
+        HttpResponse<byte[]> r = uploadWithMeta(mp3, "mine.mp3", "title", "My own title");
+        assertEquals(201, r.statusCode());
+        String mine = TestClient.JSON.readTree(r.body()).path("id").asText();
+
+        assertTrue(eventually(Duration.ofSeconds(15), () -> meta(id).has("codec") && meta(mine).has("album")), "tags read");
+        JsonNode meta = meta(id);
+        assertEquals("测试音 Tone", meta.path("title").asText());
+        assertEquals("Caravan Test", meta.path("artist").asText());
+        assertEquals("Samples", meta.path("album").asText());
+        assertEquals(10.03, meta.path("duration").asDouble(), 0.1);
+        assertFalse(meta.path("codec").asText().isBlank());
+        assertEquals("My own title", meta(mine).path("title").asText(), "the uploader's value wins");
+        assertTrue(ids(search(q("测试音 tone") + "&limit=500")).contains(id), "tags are searchable");
+    }
+
+    private JsonNode meta(String id) {
+        try {
+            return TestClient.JSON.readTree(client.get("/files/" + id + "/info").body()).path("meta");
+        } catch (Exception e) {
+            return TestClient.JSON.createObjectNode();
+        }
+    }
+
+    private Map<String, Object> uploadToG1(byte[] data, String name) throws Exception {
+        HttpResponse<byte[]> r = client.send("POST", "/files?group=g1&name=" + name, HttpRequest.BodyPublishers.ofByteArray(data),
+                "Authorization", "Bearer " + KEY, "Content-Type", "application/octet-stream");
+        assertEquals(201, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        return json(r);
+    }
+
+    @Test
+    void should_store_identical_bytes_once_and_keep_them_until_the_last_id_goes() throws Exception {
+        byte[] data = new byte[300_000];
+        new java.util.Random(42).nextBytes(data);
+        String a = (String) uploadToG1(data, "a.bin").get("id");
+        assertTrue(eventually(Duration.ofSeconds(10), () -> client.verifiedReplicas(a) == 2), "first upload replicated");
+        Map<String, Object> second = uploadToG1(data, "b.bin");
+        assertEquals(json(client.get("/files/" + a + "/info")).get("group"), second.get("group"), "dedup is per group");
+        String b = (String) second.get("id");
+
+        assertNotEquals(a, b);
+        assertEquals(a, second.get("blob"), "the second id shares the first one's bytes");
+        assertEquals(2, TestClient.copies(DATA_DIR, a).size(), "one copy per node of the group");
+        assertEquals(0, TestClient.copies(DATA_DIR, b).size(), "nothing stored under the second id");
+        assertEquals(2, client.verifiedReplicas(b), "the shared replicas serve the second id");
+
+        // deleting the first id keeps the bytes for the second
+        assertEquals(204, client.send("DELETE", "/files/" + a, HttpRequest.BodyPublishers.noBody(), "Authorization", "Bearer " + KEY).statusCode());
+        assertEquals(404, client.get("/files/" + a).statusCode());
+        Thread.sleep(1500); // the delete event reaches both replicators
+        assertEquals(2, TestClient.copies(DATA_DIR, a).size(), "bytes still used by " + b);
+        assertArrayEquals(data, client.get("/files/" + b).body());
+
+        // deleting the last id removes the bytes everywhere
+        assertEquals(204, client.send("DELETE", "/files/" + b, HttpRequest.BodyPublishers.noBody(), "Authorization", "Bearer " + KEY).statusCode());
+        assertTrue(eventually(Duration.ofSeconds(10), () -> TestClient.copies(DATA_DIR, a).isEmpty()), "blob removed from every node");
+    }
+
+    @Test
+    void should_answer_instant_uploads_from_stored_content_only() throws Exception {
+        byte[] data = new byte[123_457];
+        new java.util.Random(43).nextBytes(data);
+        String sha = sha256(data);
+        String instant = "/files?name=again.bin&sha256=" + sha + "&size=" + data.length;
+        HttpResponse<byte[]> miss = client.send("POST", instant, HttpRequest.BodyPublishers.noBody(), "Authorization", "Bearer " + KEY);
+        assertEquals(404, miss.statusCode(), "unknown content: the client must send the bytes");
+        assertTrue(json(miss).containsKey("error"));
+
+        String first = (String) uploadOk(data, "first.bin", "application/octet-stream").get("id");
+        HttpResponse<byte[]> hit = client.send("POST", instant, HttpRequest.BodyPublishers.noBody(), "Authorization", "Bearer " + KEY);
+        assertEquals(201, hit.statusCode(), new String(hit.body(), StandardCharsets.UTF_8));
+        Map<String, Object> made = json(hit);
+        assertNotEquals(first, made.get("id"));
+        assertEquals("again.bin", made.get("name"));
+        assertEquals(first, made.get("blob"));
+        assertArrayEquals(data, client.get("/files/" + made.get("id")).body());
+
+        // bad claims: 400, nothing stored
+        assertEquals(400, client.send("POST", "/files?sha256=xyz&size=1", HttpRequest.BodyPublishers.noBody(),
+                "Authorization", "Bearer " + KEY).statusCode());
+        assertTrue(eventually(Duration.ofSeconds(10), () -> client.verifiedReplicas(first) == 2), "replicated");
+        int before = TestClient.nodeFiles(DATA_DIR).size();
+        byte[] other = "not the announced bytes".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<byte[]> lie = client.send("POST", "/files?name=lie.bin&sha256=" + sha + "&size=" + data.length,
+                HttpRequest.BodyPublishers.ofByteArray(other), "Authorization", "Bearer " + KEY);
+        assertEquals(400, lie.statusCode());
+        assertEquals(before, TestClient.nodeFiles(DATA_DIR).size(), "the body was not kept");
+    }
+
+    @Test
+    void should_page_through_search_results_with_a_cursor() throws Exception {
+        String tag = "page" + System.nanoTime();
+        List<String> uploaded = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            uploaded.add(0, (String) uploadOk(("p" + i).getBytes(StandardCharsets.UTF_8), tag + "-" + i + ".mp3", "audio/mpeg").get("id"));
+        }
+        List<String> seen = new ArrayList<>();
+        String query = q(tag) + "&limit=2";
+        JsonNode page = search(query);
+        int pages = 1;
+        seen.addAll(ids(page));
+        while (page.hasNonNull("next")) {
+            page = search(query + "&cursor=" + page.path("next").asText());
+            seen.addAll(ids(page));
+            pages++;
+        }
+        assertEquals(3, pages);
+        assertEquals(uploaded, seen, "newest first, each file once");
+        assertEquals(400, client.get("/files?cursor=%21%21", "Authorization", "Bearer " + TestClient.KEY).statusCode());
     }
 
     private static boolean has(String node, String id) {

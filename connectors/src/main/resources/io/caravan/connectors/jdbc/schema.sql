@@ -53,6 +53,29 @@ CREATE TABLE IF NOT EXISTS manifests (
     hashes       VARCHAR     NOT NULL
 );
 
+-- Key/value metadata of files: X-Meta-<key> headers at upload, PATCH /files/{id}/meta, media tags
+-- read at ingest.
+CREATE TABLE IF NOT EXISTS file_meta (
+    file_id VARCHAR(64)   NOT NULL,
+    k       VARCHAR(64)   NOT NULL,
+    v       VARCHAR(1024) NOT NULL,
+    PRIMARY KEY (file_id, k)
+);
+
+-- What GET /files?q= searches: the name and the metadata values, lower-cased and without accents
+-- (SearchText); NULL for files stored before it existed (their name is searched then).
+ALTER TABLE files ADD COLUMN IF NOT EXISTS search_text VARCHAR(40000);
+
+-- Content-addressed dedup: the key of the file's bytes on the nodes (replicas.file_id is this key).
+-- A file's own id, or the blob of an earlier stored file of its group with the same SHA-256 and size.
+ALTER TABLE files ADD COLUMN IF NOT EXISTS blob VARCHAR(64);
+UPDATE files SET blob = id WHERE blob IS NULL;
+CREATE INDEX IF NOT EXISTS files_blob ON files (blob, state);
+CREATE INDEX IF NOT EXISTS files_content ON files (sha256, size);
+
+-- the listing: newest first, by state
+CREATE INDEX IF NOT EXISTS files_listing ON files (state, created, id);
+
 CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (sent, seq);
 
 -- per-node counts for /cluster, and the scrub's look at a node

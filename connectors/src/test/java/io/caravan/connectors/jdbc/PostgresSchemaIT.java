@@ -1,11 +1,14 @@
 package io.caravan.connectors.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -35,9 +38,18 @@ class PostgresSchemaIT {
             Database.migrate(ds);
             Database.migrate(ds);
             try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
-                rs.next();
-                assertEquals(6, rs.getInt(1), "id_blocks, files, replicas, outbox, node_config, nodes");
+                 ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")) {
+                List<String> tables = new ArrayList<>();
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+                assertEquals(List.of("file_meta", "files", "id_blocks", "manifests", "node_config", "nodes", "outbox", "replicas"), tables);
+            }
+            // the columns added by ALTER TABLE after the first release are there
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = 'files' "
+                         + "AND column_name IN ('blob', 'search_text') ORDER BY 1")) {
+                assertTrue(rs.next() && rs.getString(1).equals("blob") && rs.next() && rs.getString(1).equals("search_text"));
             }
         } finally {
             Database.close(ds);

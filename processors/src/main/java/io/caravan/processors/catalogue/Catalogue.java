@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -25,6 +28,9 @@ import javax.sql.DataSource;
  */
 public class Catalogue {
 
+    /** The columns {@link #fileRecord} reads, of {@code files f}. */
+    private static final String FILE_COLUMNS = "f.id, f.name, f.size, f.sha256, f.content_type, f.grp, f.state, f.created, f.blob";
+
     private final DataSource ds;
     private final List<Consumer<String>> writeListeners = new CopyOnWriteArrayList<>();
 
@@ -32,24 +38,151 @@ public class Catalogue {
         this.ds = ds;
     }
 
-    /** Records a newly stored file, its first verified replica and its event, atomically. */
-    public void insertStored(FileRecord f, String node, Long mtime, OutboxEvent event) {
+    /** Records a newly stored file with its metadata, its first verified replica and its event, atomically. */
+    public void insertStored(FileRecord f, Map<String, String> meta, String node, Long mtime, OutboxEvent event) {
         writing(f.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO files (id, name, size, sha256, content_type, grp, state, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, f.id());
-                ps.setString(2, f.name());
-                ps.setLong(3, f.size());
-                ps.setString(4, f.sha256());
-                ps.setString(5, f.contentType());
-                ps.setString(6, f.group());
-                ps.setString(7, FileRecord.STORED);
-                ps.setTimestamp(8, Timestamp.from(f.created()));
-                ps.executeUpdate();
-            }
+            insertFile(c, f, meta);
             insertReplica(c, f.id(), node, Replica.VERIFIED, null, null, mtime);
             insertOutbox(c, event);
             return null;
+        });
+    }
+
+    /**
+     * A stored file whose content is already stored in its group (same SHA-256 and size) with a verified
+     * copy: the earliest such file, whose {@code blob} a new file can share. {@code group} null: any group.
+     */
+    public Optional<FileRecord> sameContent(String group, String sha256, long size) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + FILE_COLUMNS + " FROM files f WHERE f.sha256 = ? AND f.size = ? "
+                    + "AND f.state = ?" + (group == null ? "" : " AND f.grp = ?")
+                    + " AND EXISTS (SELECT 1 FROM replicas r WHERE r.file_id = f.blob AND r.state = ?) ORDER BY f.created FETCH FIRST 1 ROWS ONLY")) {
+                int i = 1;
+                ps.setString(i++, sha256);
+                ps.setLong(i++, size);
+                ps.setString(i++, FileRecord.STORED);
+                if (group != null) {
+                    ps.setString(i++, group);
+                }
+                ps.setString(i, Replica.VERIFIED);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(fileRecord(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Records {@code f}, whose {@code blob} is an existing file's, with its metadata and event: in one
+     * transaction that first locks the stored files sharing the blob, so none of them can be deleted
+     * meanwhile. {@code false} (nothing written) when no stored file uses the blob any more.
+     */
+    public boolean insertSharing(FileRecord f, Map<String, String> meta, OutboxEvent event) {
+        return writing(f.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT f.id FROM files f WHERE f.blob = ? AND f.state = ? FOR UPDATE")) {
+                ps.setString(1, f.blob());
+                ps.setString(2, FileRecord.STORED);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            insertFile(c, f, meta);
+            insertOutbox(c, event);
+            return true;
+        });
+    }
+
+    /** The group of a stored file whose bytes are {@code blob}; empty when no stored file uses it (it may go). */
+    public Optional<String> blobGroup(String blob) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT f.grp FROM files f WHERE f.blob = ? AND f.state = ? FETCH FIRST 1 ROWS ONLY")) {
+                ps.setString(1, blob);
+                ps.setString(2, FileRecord.STORED);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The metadata of file {@code id}, sorted by key. */
+    public Map<String, String> meta(String id) {
+        return meta(List.of(id)).getOrDefault(id, Map.of());
+    }
+
+    /** The metadata of each of {@code ids} that has any, sorted by key. */
+    public Map<String, Map<String, String>> meta(List<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return query(c -> {
+            String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement("SELECT file_id, k, v FROM file_meta WHERE file_id IN (" + marks + ")")) {
+                for (int i = 0; i < ids.size(); i++) {
+                    ps.setString(i + 1, ids.get(i));
+                }
+                Map<String, Map<String, String>> out = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getString(3));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Applies {@code changes} (a {@code null} value removes the key) to the metadata of stored file {@code id}
+     * and queues the event {@code event} makes of the file and its new metadata, in one transaction that
+     * holds the file's row, so concurrent changes of different keys all survive. Empty when there is no such
+     * stored file; throws {@link IllegalArgumentException} when the result breaks {@link FileMeta}'s rules.
+     */
+    public Optional<Map<String, String>> updateMeta(String id, Map<String, String> changes,
+                                                    BiFunction<FileRecord, Map<String, String>, OutboxEvent> event) {
+        return writing(id, c -> {
+            FileRecord file;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + FILE_COLUMNS + " FROM files f WHERE f.id = ? AND f.state = ? FOR UPDATE")) {
+                ps.setString(1, id);
+                ps.setString(2, FileRecord.STORED);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    file = fileRecord(rs);
+                }
+            }
+            Map<String, String> meta = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT k, v FROM file_meta WHERE file_id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        meta.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            changes.forEach((k, v) -> {
+                if (v == null) {
+                    meta.remove(FileMeta.key(k));
+                } else {
+                    meta.put(FileMeta.key(k), v);
+                }
+            });
+            Map<String, String> updated = FileMeta.checked(meta);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM file_meta WHERE file_id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            insertMeta(c, id, updated);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE files SET search_text = ? WHERE id = ?")) {
+                ps.setString(1, FileMeta.searchText(file.name(), updated));
+                ps.setString(2, id);
+                ps.executeUpdate();
+            }
+            insertOutbox(c, event.apply(file, updated));
+            return Optional.of(updated);
         });
     }
 
@@ -80,17 +213,16 @@ public class Catalogue {
     public Optional<StoredFile> stored(String id) {
         return query(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT f.id, f.name, f.size, f.sha256, f.content_type, f.grp, f.state, f.created, "
-                            + "r.file_id, r.node, r.state, r.partition_no, r.offset_no, r.verified_mtime "
-                            + "FROM files f LEFT JOIN replicas r ON r.file_id = f.id WHERE f.id = ? ORDER BY r.node")) {
+                    "SELECT " + FILE_COLUMNS + ", r.file_id, r.node, r.state, r.partition_no, r.offset_no, r.verified_mtime "
+                            + "FROM files f LEFT JOIN replicas r ON r.file_id = f.blob WHERE f.id = ? ORDER BY r.node")) {
                 ps.setString(1, id);
                 FileRecord file = null;
                 List<Replica> replicas = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         file = file == null ? fileRecord(rs) : file;
-                        if (rs.getString(9) != null) {
-                            replicas.add(replica(rs, 9));
+                        if (rs.getString(10) != null) {
+                            replicas.add(replica(rs, 10));
                         }
                     }
                 }
@@ -135,7 +267,7 @@ public class Catalogue {
     public Optional<FileRecord> find(String id) {
         return query(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, name, size, sha256, content_type, grp, state, created FROM files WHERE id = ?")) {
+                    "SELECT " + FILE_COLUMNS + " FROM files f WHERE f.id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(fileRecord(rs)) : Optional.empty();
@@ -144,11 +276,12 @@ public class Catalogue {
         });
     }
 
-    public List<Replica> replicas(String id) {
+    /** The replica rows of {@code blob} (a file's {@link FileRecord#blob()}), by node. */
+    public List<Replica> replicas(String blob) {
         return query(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT file_id, node, state, partition_no, offset_no, verified_mtime FROM replicas WHERE file_id = ? ORDER BY node")) {
-                ps.setString(1, id);
+                ps.setString(1, blob);
                 List<Replica> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -161,7 +294,7 @@ public class Catalogue {
     }
 
     /**
-     * Records {@code node}'s verified copy of {@code id}: the event position that produced it (if any),
+     * Records {@code node}'s verified copy of blob {@code id}: the event position that produced it (if any),
      * the copy's modification time, and optionally an event, all in one transaction.
      */
     public void recordVerified(String id, String node, Integer partition, Long offset, long mtime, OutboxEvent event) {
@@ -189,7 +322,7 @@ public class Catalogue {
         });
     }
 
-    /** Sets the state of an existing replica row (e.g. {@code BAD} after a failed check). */
+    /** Sets the state of an existing replica row of blob {@code id} (e.g. {@code BAD} after a failed check). */
     public void markReplica(String id, String node, String state) {
         writing(id, c -> {
             try (PreparedStatement ps = c.prepareStatement(
@@ -204,17 +337,38 @@ public class Catalogue {
         });
     }
 
-    /** The newest stored files whose name contains {@code query} (case-insensitive), at most {@code limit}. */
-    public List<FileRecord> search(String query, int limit) {
+    /**
+     * One page of stored files, newest first: those whose name or metadata contain {@code query.text()}
+     * (normalized by {@link FileMeta#normalize}), of a content type starting with {@code query.type()}, in
+     * group {@code query.group()} (each filter ignored when null), created before the cursor.
+     */
+    public List<FileRecord> search(FileQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + FILE_COLUMNS + " FROM files f WHERE state = ?");
+        List<Object> args = new ArrayList<>(List.of(FileRecord.STORED));
+        if (query.text() != null && !query.text().isBlank()) {
+            sql.append(" AND COALESCE(search_text, LOWER(name)) LIKE ? ESCAPE '!'");
+            args.add("%" + FileMeta.normalize(query.text().trim()).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
+        if (query.type() != null && !query.type().isBlank()) {
+            sql.append(" AND content_type LIKE ? ESCAPE '!'");
+            args.add(query.type().trim().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
+        if (query.group() != null && !query.group().isBlank()) {
+            sql.append(" AND grp = ?");
+            args.add(query.group().trim());
+        }
+        if (query.beforeCreated() != null) {
+            sql.append(" AND (created < ? OR (created = ? AND id < ?))");
+            args.add(Timestamp.from(query.beforeCreated()));
+            args.add(Timestamp.from(query.beforeCreated()));
+            args.add(query.beforeId());
+        }
+        sql.append(" ORDER BY created DESC, id DESC FETCH FIRST ").append(Math.max(1, Math.min(query.limit(), 500))).append(" ROWS ONLY");
         return query(c -> {
-            String like = "%" + (query == null ? "" : query.toLowerCase(java.util.Locale.ROOT)
-                    .replace("!", "!!").replace("%", "!%").replace("_", "!_")) + "%";
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, name, size, sha256, content_type, grp, state, created FROM files "
-                            + "WHERE state = ? AND LOWER(name) LIKE ? ESCAPE '!' ORDER BY created DESC, id DESC "
-                            + "FETCH FIRST " + Math.max(1, Math.min(limit, 500)) + " ROWS ONLY")) {
-                ps.setString(1, FileRecord.STORED);
-                ps.setString(2, like);
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
                 List<FileRecord> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -230,7 +384,7 @@ public class Catalogue {
     public List<FileRecord> storedFiles(String afterId, int limit) {
         return query(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, name, size, sha256, content_type, grp, state, created FROM files "
+                    "SELECT " + FILE_COLUMNS + " FROM files f "
                             + "WHERE state = ? AND id > ? ORDER BY id FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
                 ps.setString(1, FileRecord.STORED);
                 ps.setString(2, afterId == null ? "" : afterId);
@@ -391,10 +545,10 @@ public class Catalogue {
         });
     }
 
-    /** Number of stored files whose only verified copy is on {@code node}. */
+    /** Number of stored blobs (contents) whose only verified copy is on {@code node}. */
     public long onlyCopiesOn(String node) {
         return query(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM replicas r JOIN files f ON f.id = r.file_id "
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(DISTINCT r.file_id) FROM replicas r JOIN files f ON f.blob = r.file_id "
                     + "WHERE r.node = ? AND r.state = ? AND f.state = ? AND NOT EXISTS (SELECT 1 FROM replicas o "
                     + "WHERE o.file_id = r.file_id AND o.node <> r.node AND o.state = ?)")) {
                 ps.setString(1, node);
@@ -420,7 +574,7 @@ public class Catalogue {
 
     private static FileRecord fileRecord(ResultSet rs) throws SQLException {
         return new FileRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getTimestamp(8).toInstant());
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getTimestamp(8).toInstant(), rs.getString(9));
     }
 
     /** The replica in the six columns from {@code first}: file_id, node, state, partition_no, offset_no, verified_mtime. */
@@ -456,6 +610,39 @@ public class Catalogue {
             ps.setObject(6, mtime, Types.BIGINT);
             ps.setTimestamp(7, Timestamp.from(Instant.now()));
             ps.executeUpdate();
+        }
+    }
+
+    private static void insertFile(Connection c, FileRecord f, Map<String, String> meta) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO files "
+                + "(id, name, size, sha256, content_type, grp, state, created, blob, search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, f.id());
+            ps.setString(2, f.name());
+            ps.setLong(3, f.size());
+            ps.setString(4, f.sha256());
+            ps.setString(5, f.contentType());
+            ps.setString(6, f.group());
+            ps.setString(7, FileRecord.STORED);
+            ps.setTimestamp(8, Timestamp.from(f.created()));
+            ps.setString(9, f.blob());
+            ps.setString(10, FileMeta.searchText(f.name(), meta));
+            ps.executeUpdate();
+        }
+        insertMeta(c, f.id(), meta);
+    }
+
+    private static void insertMeta(Connection c, String id, Map<String, String> meta) throws SQLException {
+        if (meta.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO file_meta (file_id, k, v) VALUES (?, ?, ?)")) {
+            for (Map.Entry<String, String> e : meta.entrySet()) {
+                ps.setString(1, id);
+                ps.setString(2, e.getKey());
+                ps.setString(3, e.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

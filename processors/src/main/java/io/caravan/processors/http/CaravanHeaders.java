@@ -9,6 +9,9 @@ public final class CaravanHeaders {
     /** Request: the original file name (percent-encoding allowed for non-ASCII names). */
     public static final String FILE_NAME = "X-File-Name";
 
+    /** Request: {@code X-Meta-<key>: <value>} headers set a file's metadata at upload (values percent-encoded UTF-8). */
+    public static final String META_PREFIX = "X-Meta-";
+
     /** Query parameter: the original file name; wins over {@link #FILE_NAME}. */
     public static final String NAME_PARAM = "name";
 

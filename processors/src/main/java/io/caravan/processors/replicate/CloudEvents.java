@@ -17,6 +17,7 @@ public final class CloudEvents {
     public static final String FILE_DELETED = "caravan.file.deleted";
     public static final String REPLICA_SYNCED = "caravan.replica.synced";
     public static final String REPLICA_REPAIRED = "caravan.replica.repaired";
+    public static final String META_CHANGED = "caravan.file.meta-changed";
     public static final String CONTENT_TYPE = "application/cloudevents+json";
 
     private CloudEvents() {
@@ -29,10 +30,18 @@ public final class CloudEvents {
      * @param node the node the event concerns (the source node for a stored file), or {@code null}
      */
     public static OutboxEvent fileEvent(String type, FileRecord file, String node) {
+        return fileEvent(type, file, node, Map.of());
+    }
+
+    /** As {@link #fileEvent(String, FileRecord, String)}, with the file's metadata in {@code data.meta} when there is any. */
+    public static OutboxEvent fileEvent(String type, FileRecord file, String node, Map<String, String> meta) {
         String id = UUID.randomUUID().toString();
         Map<String, Object> data = file.toJson();
         if (node != null) {
             data.put("node", node);
+        }
+        if (!meta.isEmpty()) {
+            data.put("meta", meta);
         }
         Map<String, Object> ce = new LinkedHashMap<>();
         ce.put("specversion", "1.0");

@@ -37,12 +37,12 @@ public class ReplicaVerifier {
      * @return the copy's modification time when size and SHA-256 match the catalogue, else {@code -1}
      */
     public long verify(StorageNode node, FileRecord file) throws IOException {
-        StoredObject o = node.stat(file.id());
+        StoredObject o = node.stat(file.blob());
         if (o == null || o.size() != file.size()) {
             return -1;
         }
         MessageDigest md = VerifyingInputStream.sha256();
-        try (InputStream in = node.read(file.id(), 0, file.size())) {
+        try (InputStream in = node.read(file.blob(), 0, file.size())) {
             byte[] buf = new byte[256 * 1024];
             int n;
             while ((n = in.read(buf)) > 0) {
@@ -57,18 +57,18 @@ public class ReplicaVerifier {
         if (!replica.isVerified()) {
             return false;
         }
-        StoredObject o = node.stat(file.id());
+        StoredObject o = node.stat(file.blob());
         if (o != null && o.size() == file.size() && replica.verifiedMtime() != null
                 && replica.verifiedMtime() == o.lastModified()) {
             return true;
         }
         long mtime = o == null || o.size() != file.size() ? -1 : verify(node, file);
         if (mtime < 0) {
-            LOG.warn("copy of {} on {} is {}: marked BAD", file.id(), node.name(), o == null ? "missing" : "corrupt");
-            catalogue.markReplica(file.id(), node.name(), Replica.BAD);
+            LOG.warn("copy of {} on {} is {}: marked BAD", file.blob(), node.name(), o == null ? "missing" : "corrupt");
+            catalogue.markReplica(file.blob(), node.name(), Replica.BAD);
             return false;
         }
-        catalogue.recordVerified(file.id(), node.name(), null, null, mtime, null);
+        catalogue.recordVerified(file.blob(), node.name(), null, null, mtime, null);
         return true;
     }
 }

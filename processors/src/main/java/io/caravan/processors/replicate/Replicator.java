@@ -60,7 +60,7 @@ public class Replicator {
         Long offset = exchange.getIn().getHeader(KafkaConstants.OFFSET, Long.class);
         switch (type) {
             case CloudEvents.FILE_STORED -> copy(target, id, partition, offset);
-            case CloudEvents.FILE_DELETED -> remove(target, id);
+            case CloudEvents.FILE_DELETED -> removeUnused(target, data.path("blob").asText(id));
             default -> LOG.debug("ignoring event type {}", type);
         }
     }
@@ -78,7 +78,7 @@ public class Replicator {
         if (file == null || !file.isStored()) {
             return; // deleted since: the delete event follows in the log
         }
-        List<Replica> replicas = catalogue.replicas(id);
+        List<Replica> replicas = catalogue.replicas(file.blob());
         Replica here = replicas.stream().filter(r -> r.node().equals(target.name())).findFirst().orElse(null);
         if (here != null && here.isVerified() && verifier.trusted(target, file, here)) {
             return; // redelivered event, or the node that took the upload: nothing to do
@@ -88,8 +88,8 @@ public class Replicator {
         }
         copyFromGoodReplica(target, file, replicas, partition, offset,
                 CloudEvents.fileEvent(CloudEvents.REPLICA_SYNCED, file, target.name()));
-        if (!catalogue.find(id).map(FileRecord::isStored).orElse(false)) {
-            remove(target, id); // deleted while we copied: do not leave a resurrected copy behind
+        if (catalogue.blobGroup(file.blob()).isEmpty()) {
+            remove(target, file.blob()); // deleted while we copied: do not leave a resurrected copy behind
         }
     }
 
@@ -111,14 +111,14 @@ public class Replicator {
                 if (!verifier.trusted(source, file, r)) {
                     continue;
                 }
-                try (InputStream in = source.read(file.id(), 0, file.size())) {
-                    target.write(file.id(), new VerifyingInputStream(in, file.sha256(), file.size()));
+                try (InputStream in = source.read(file.blob(), 0, file.size())) {
+                    target.write(file.blob(), new VerifyingInputStream(in, file.sha256(), file.size()));
                 }
-                StoredObject written = target.stat(file.id());
+                StoredObject written = target.stat(file.blob());
                 if (written == null) {
-                    throw new IOException("copy of " + file.id() + " vanished from " + target.name());
+                    throw new IOException("copy of " + file.blob() + " vanished from " + target.name());
                 }
-                catalogue.recordVerified(file.id(), target.name(), partition, offset, written.lastModified(), event);
+                catalogue.recordVerified(file.blob(), target.name(), partition, offset, written.lastModified(), event);
                 LOG.debug("copied {} from {} to {}", file.id(), source.name(), target.name());
                 return;
             } catch (IOException e) {
@@ -129,8 +129,15 @@ public class Replicator {
         throw last;
     }
 
-    private void remove(StorageNode target, String id) throws IOException {
-        target.delete(id);
-        catalogue.removeReplica(id, target.name());
+    /** Removes the node's copy of {@code blob} unless a stored file still uses it (dedup: other ids share it). */
+    private void removeUnused(StorageNode target, String blob) throws IOException {
+        if (catalogue.blobGroup(blob).isEmpty()) {
+            remove(target, blob);
+        }
+    }
+
+    private void remove(StorageNode target, String blob) throws IOException {
+        target.delete(blob);
+        catalogue.removeReplica(blob, target.name());
     }
 }

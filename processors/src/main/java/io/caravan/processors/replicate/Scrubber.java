@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -77,13 +79,14 @@ public class Scrubber {
         AtomicLong failed = new AtomicLong();
         Instant settled = Instant.now().minus(settle);
         String after = "";
+        Set<String> blobs = new HashSet<>();
         List<FileRecord> page;
         do {
             page = catalogue.storedFiles(after, PAGE);
             for (FileRecord file : page) {
                 after = file.id();
-                if (file.created().isAfter(settled)) {
-                    continue;
+                if (file.created().isAfter(settled) || !blobs.add(file.blob())) {
+                    continue; // too young, or its bytes (shared with another id) were checked already
                 }
                 scrubFile(file, checked, missing, corrupt, repaired, failed);
             }
@@ -104,7 +107,7 @@ public class Scrubber {
 
     private void scrubFile(FileRecord file, AtomicLong checked, AtomicLong missing, AtomicLong corrupt,
                            AtomicLong repaired, AtomicLong failed) {
-        List<Replica> replicas = catalogue.replicas(file.id());
+        List<Replica> replicas = catalogue.replicas(file.blob());
         List<StorageNode> toRepair = new ArrayList<>();
         for (StorageNode node : tracker.nodes().group(file.group())) {
             if (!tracker.state(node.name()).readable()) {
@@ -112,18 +115,18 @@ public class Scrubber {
             }
             checked.incrementAndGet();
             try {
-                StoredObject o = node.stat(file.id());
+                StoredObject o = node.stat(file.blob());
                 long mtime = o == null ? -1 : verifier.verify(node, file);
                 if (mtime >= 0) {
                     Optional<Replica> r = replicas.stream().filter(x -> x.node().equals(node.name())).findFirst();
                     if (r.isEmpty() || !r.get().isVerified() || r.get().verifiedMtime() == null || r.get().verifiedMtime() != mtime) {
-                        catalogue.recordVerified(file.id(), node.name(), null, null, mtime, null);
+                        catalogue.recordVerified(file.blob(), node.name(), null, null, mtime, null);
                     }
                     continue;
                 }
                 (o == null ? missing : corrupt).incrementAndGet();
                 if (replicas.stream().anyMatch(x -> x.node().equals(node.name()))) {
-                    catalogue.markReplica(file.id(), node.name(), Replica.BAD);
+                    catalogue.markReplica(file.blob(), node.name(), Replica.BAD);
                 }
                 toRepair.add(node);
             } catch (IOException e) {
@@ -133,7 +136,7 @@ public class Scrubber {
         }
         for (StorageNode node : toRepair) {
             try {
-                replicator.copyFromGoodReplica(node, file, catalogue.replicas(file.id()), null, null,
+                replicator.copyFromGoodReplica(node, file, catalogue.replicas(file.blob()), null, null,
                         CloudEvents.fileEvent(CloudEvents.REPLICA_REPAIRED, file, node.name()));
                 repaired.incrementAndGet();
                 LOG.info("scrub repaired {} on {}", file.id(), node.name());
@@ -159,8 +162,8 @@ public class Scrubber {
                     }
                 });
                 for (StoredObject o : old) {
-                    Optional<FileRecord> f = catalogue.find(o.key());
-                    if (f.isEmpty() || !f.get().isStored() || !f.get().group().equals(node.group())) {
+                    Optional<String> group = catalogue.blobGroup(o.key());
+                    if (group.isEmpty() || !group.get().equals(node.group())) {
                         if (node.delete(o.key())) {
                             removed++;
                             LOG.info("scrub removed orphan {} from {}", o.key(), node.name());

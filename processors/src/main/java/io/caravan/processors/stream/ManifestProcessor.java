@@ -105,7 +105,7 @@ public class ManifestProcessor {
             if (!r.isVerified() || node.isEmpty() || !tracker.state(r.node()).readable()) {
                 continue;
             }
-            String url = node.get().directUrl(id, sourceTtl).map(Object::toString).orElseGet(() -> gatewayUrl(id, r.node()));
+            String url = node.get().directUrl(served.file().blob(), sourceTtl).map(Object::toString).orElseGet(() -> gatewayUrl(id, r.node()));
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("node", r.node());
             s.put("url", url);
@@ -130,7 +130,7 @@ public class ManifestProcessor {
         byte[] buf = new byte[64 * 1024];
         long inSegment = 0;
         long total = 0;
-        try (InputStream in = node.read(file.id(), 0, file.size())) {
+        try (InputStream in = node.read(file.blob(), 0, file.size())) {
             int n;
             while ((n = in.read(buf, 0, (int) Math.min(buf.length, size - inSegment))) > 0) {
                 digest.update(buf, 0, n);

@@ -32,7 +32,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedNioFile;
-import io.netty.handler.stream.ChunkedStream;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +52,7 @@ public class StreamProcessor {
 
     private final AtomicInteger turn = new AtomicInteger();
     private int chunkSize = 64 * 1024;
+    private int remoteChunkSize = 256 * 1024;
 
     private final ServingPolicy policy;
     private final UrlSigner signer;
@@ -95,9 +95,14 @@ public class StreamProcessor {
         return r;
     }
 
-    /** Bytes read from storage per chunk written to the socket (default 64 KiB). */
+    /** Bytes read from a local file per chunk written to the socket, where zero-copy does not apply (default 64 KiB). */
     public void setChunkSize(int chunkSize) {
         this.chunkSize = chunkSize;
+    }
+
+    /** Bytes read from a remote node (S3) per chunk written to the socket (default 256 KiB). */
+    public void setRemoteChunkSize(int remoteChunkSize) {
+        this.remoteChunkSize = remoteChunkSize;
     }
 
     /**
@@ -116,7 +121,7 @@ public class StreamProcessor {
             return true;
         }
         for (Replica r : cached.replicas()) {
-            if (r.isVerified() && tracker.nodes().node(r.node()).flatMap(n -> n.localFile(r.fileId())).isPresent()) {
+            if (r.isVerified() && tracker.nodes().node(r.node()).flatMap(n -> n.localFile(r.blob())).isPresent()) {
                 return false;
             }
         }
@@ -181,7 +186,7 @@ public class StreamProcessor {
             }
             if (!head && length > 0) {
                 StorageNode node = chooseReplica(stored, replicaHint(exchange));
-                Optional<Path> local = node.localFile(file.id());
+                Optional<Path> local = node.localFile(file.blob());
                 if (local.isPresent()) {
                     // a local disk: sent zero-copy (ZeroCopyEncoder)
                     response = new FileRegionResponse(status, openChannel(local.get(), file), range.first(), range.length());
@@ -299,11 +304,11 @@ public class StreamProcessor {
     }
 
     private ChunkedInput<ByteBuf> open(StorageNode node, FileRecord file, long offset, long length) throws IOException {
-        Optional<Path> local = node.localFile(file.id());
+        Optional<Path> local = node.localFile(file.blob());
         if (local.isPresent()) {
             return new ChunkedNioFile(openChannel(local.get(), file), offset, length, chunkSize);
         }
-        InputStream in = node.read(file.id(), offset, length);
-        return new ChunkedStream(in, chunkSize);
+        InputStream in = node.read(file.blob(), offset, length);
+        return new FullChunkStream(in, length, remoteChunkSize);
     }
 }

@@ -1,12 +1,16 @@
 package io.caravan.processors.tracker;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.caravan.connectors.storage.StorageNode;
 import io.caravan.processors.catalogue.Catalogue;
+import io.caravan.processors.catalogue.FileQuery;
 import io.caravan.processors.catalogue.FileRecord;
 import io.caravan.processors.catalogue.Replica;
 import io.caravan.processors.http.CaravanException;
@@ -39,7 +43,7 @@ public class ClusterStatus {
         FileRecord file = catalogue.find(id).filter(FileRecord::isStored)
                 .orElseThrow(() -> CaravanException.notFound("no such file: " + id));
         Map<String, Replica> byNode = new LinkedHashMap<>();
-        catalogue.replicas(id).forEach(r -> byNode.put(r.node(), r));
+        catalogue.replicas(file.blob()).forEach(r -> byNode.put(r.node(), r));
         List<String> nodes = tracker.nodes().group(file.group()).stream().map(StorageNode::name).toList();
         Map<String, Long> behind = lag.lag(nodes);
         List<Map<String, Object>> replicas = new ArrayList<>();
@@ -57,13 +61,17 @@ public class ClusterStatus {
             replicas.add(m);
         }
         Map<String, Object> body = file.toJson();
+        body.put("meta", catalogue.meta(id));
         body.put("replicas", replicas);
         return HttpResponses.json(exchange, 200, body);
     }
 
-    /** {@code GET /files?q=&limit=}: the newest files whose name contains {@code q} (case-insensitive). */
+    /**
+     * {@code GET /files?q=&type=&group=&limit=&cursor=}: stored files, newest first, whose name or metadata
+     * contain {@code q} (case and accents ignored), of a content type starting with {@code type}, in
+     * {@code group}; {@code next} is the cursor of the following page, absent on the last one.
+     */
     public HttpResponse list(Exchange exchange) {
-        String q = FileRequests.queryParam(exchange, "q", "");
         int limit;
         try {
             limit = Integer.parseInt(exchange.getIn().getHeader("limit", "50", String.class).trim());
@@ -73,8 +81,35 @@ public class ClusterStatus {
         if (limit < 1 || limit > 500) {
             throw CaravanException.badRequest("limit must be between 1 and 500");
         }
+        Instant before = null;
+        String beforeId = null;
+        String cursor = exchange.getIn().getHeader("cursor", String.class);
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8).split(" ", 2);
+                before = Instant.parse(parts[0]);
+                beforeId = parts[1];
+            } catch (RuntimeException e) {
+                throw CaravanException.badRequest("bad cursor: pass back the 'next' of the previous page");
+            }
+        }
+        // one more than asked tells whether there is a next page
+        List<FileRecord> page = catalogue.search(new FileQuery(FileRequests.queryParam(exchange, "q", null),
+                FileRequests.queryParam(exchange, "type", null), FileRequests.queryParam(exchange, "group", null),
+                before, beforeId, limit + 1));
+        List<FileRecord> files = page.subList(0, Math.min(limit, page.size()));
+        Map<String, Map<String, String>> meta = catalogue.meta(files.stream().map(FileRecord::id).toList());
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("files", catalogue.search(q, limit).stream().map(FileRecord::toJson).toList());
+        body.put("files", files.stream().map(f -> {
+            Map<String, Object> m = f.toJson();
+            m.put("meta", meta.getOrDefault(f.id(), Map.of()));
+            return m;
+        }).toList());
+        if (page.size() > limit) {
+            FileRecord last = files.get(files.size() - 1);
+            body.put("next", Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((last.created() + " " + last.id()).getBytes(StandardCharsets.UTF_8)));
+        }
         return HttpResponses.json(exchange, 200, body);
     }
 

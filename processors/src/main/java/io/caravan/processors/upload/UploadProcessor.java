@@ -14,12 +14,15 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.HashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import io.caravan.connectors.storage.CountingInputStream;
 import io.caravan.connectors.storage.StorageNode;
 import io.caravan.connectors.storage.StoredObject;
 import io.caravan.processors.catalogue.Catalogue;
+import io.caravan.processors.catalogue.FileMeta;
 import io.caravan.processors.catalogue.FileRecord;
 import io.caravan.processors.http.CaravanException;
 import io.caravan.processors.http.CaravanHeaders;
@@ -44,14 +47,31 @@ public class UploadProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(UploadProcessor.class);
     private static final int MAX_NAME = 255;
 
+    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
+
     private final IdAllocator ids;
     private final Placement placement;
     private final Catalogue catalogue;
+    private boolean dedup = true;
+    private boolean instantUpload = true;
 
     public UploadProcessor(IdAllocator ids, Placement placement, Catalogue catalogue) {
         this.ids = ids;
         this.placement = placement;
         this.catalogue = catalogue;
+    }
+
+    /** Whether bytes already stored in the group are kept once, the new id sharing them (default true). */
+    public void setDedup(boolean dedup) {
+        this.dedup = dedup;
+    }
+
+    /**
+     * Whether {@code POST /files?sha256=&size=} without a body creates a file from content already stored
+     * (default true). Anyone with an API key who knows a content's hash can then get an id for it.
+     */
+    public void setInstantUpload(boolean instantUpload) {
+        this.instantUpload = instantUpload;
     }
 
     /** Stores the request body; returns the new file's JSON view. */
@@ -62,6 +82,8 @@ public class UploadProcessor {
             name = headerName(exchange.getIn().getHeader(CaravanHeaders.FILE_NAME, String.class));
         }
         String group = exchange.getIn().getHeader(CaravanHeaders.GROUP_PARAM, String.class);
+        Map<String, String> meta = metaHeaders(exchange);
+        Claim claim = Claim.of(FileRequests.queryParam(exchange, "sha256", null), FileRequests.queryParam(exchange, "size", null));
         boolean allowEmpty = "true".equalsIgnoreCase(exchange.getIn().getHeader(CaravanHeaders.ALLOW_EMPTY_PARAM, String.class));
         // bodies are streamed by StreamingUploadDecoder; anything else arrived aggregated (and is empty)
         Object raw = exchange.getIn().getBody();
@@ -69,18 +91,43 @@ public class UploadProcessor {
                 : new ByteArrayInputStream(Objects.requireNonNullElse(exchange.getIn().getBody(byte[].class), new byte[0]));
         if (contentType != null && contentType.toLowerCase().startsWith("multipart/form-data")) {
             MultipartUpload.Part part = MultipartUpload.filePart(body, contentType);
-            return store(part.body(), name != null ? name : part.fileName(), part.contentType(), group, -1, allowEmpty);
+            return store(part.body(), name != null ? name : part.fileName(), part.contentType(), group, meta, claim, -1, allowEmpty);
         }
         long declared = exchange.getIn().getHeader(Exchange.CONTENT_LENGTH, -1L, Long.class);
-        return store(body, name, contentType, group, declared, allowEmpty);
+        return store(body, name, contentType, group, meta, claim, declared, allowEmpty);
+    }
+
+    /** The content a client says it sends ({@code ?sha256=&size=}): with no body, an instant upload. */
+    private record Claim(String sha256, long size) {
+        static Claim of(String sha256, String size) {
+            if (sha256 == null && size == null) {
+                return null;
+            }
+            if (sha256 == null || !SHA256.matcher(sha256.trim()).matches()) {
+                throw CaravanException.badRequest("sha256 must be 64 hex digits (with size, the content's SHA-256)");
+            }
+            try {
+                long n = Long.parseLong(size == null ? "" : size.trim());
+                if (n < 0) {
+                    throw new NumberFormatException();
+                }
+                return new Claim(sha256.trim().toLowerCase(java.util.Locale.ROOT), n);
+            } catch (NumberFormatException e) {
+                throw CaravanException.badRequest("size must be the content's length in bytes (with sha256)");
+            }
+        }
     }
 
     private Map<String, Object> store(InputStream body, String rawName, String contentType, String group,
-                                      long declaredLength, boolean allowEmpty) throws IOException {
+                                      Map<String, String> meta, Claim claim, long declaredLength, boolean allowEmpty)
+            throws IOException {
         String name = cleanName(rawName);
         ClientBody client = new ClientBody(body);
         PushbackInputStream in = new PushbackInputStream(client, 1);
         int first = in.read();
+        if (first < 0 && claim != null) {
+            return instant(name, contentType, group, meta, claim);
+        }
         if (first < 0 && !allowEmpty) {
             throw CaravanException.badRequest("empty upload: the body has no bytes (add ?allowEmpty=true to store an empty file)");
         }
@@ -117,19 +164,62 @@ public class UploadProcessor {
             node.delete(id);
             throw CaravanException.badRequest("body has " + size + " bytes, Content-Length said " + declaredLength);
         }
-        FileRecord file = new FileRecord(id, name, size, HexFormat.of().formatHex(sha.digest()),
-                MediaTypes.forUpload(contentType, name), node.group(), FileRecord.STORED,
-                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        String sha256 = HexFormat.of().formatHex(sha.digest());
+        if (claim != null && (!claim.sha256().equals(sha256) || claim.size() != size)) {
+            node.delete(id);
+            throw CaravanException.badRequest("the body (" + size + " bytes, SHA-256 " + sha256 + ") is not the content ?sha256=&size= announced");
+        }
+        FileRecord file = new FileRecord(id, name, size, sha256, MediaTypes.forUpload(contentType, name), node.group(),
+                FileRecord.STORED, Instant.now().truncatedTo(ChronoUnit.MILLIS), null);
+        Optional<Map<String, Object>> shared = dedup ? share(file, meta) : Optional.empty();
+        if (shared.isPresent()) {
+            deleteQuietly(node, id); // the group has these bytes already: the new id uses them
+            return shared.get();
+        }
         try {
             StoredObject stored = node.stat(id);
-            catalogue.insertStored(file, node.name(), stored == null ? null : stored.lastModified(),
-                    CloudEvents.fileEvent(CloudEvents.FILE_STORED, file, node.name()));
+            catalogue.insertStored(file, meta, node.name(), stored == null ? null : stored.lastModified(),
+                    CloudEvents.fileEvent(CloudEvents.FILE_STORED, file, node.name(), meta));
         } catch (IOException | RuntimeException e) {
             node.delete(id);
             throw e;
         }
         LOG.debug("stored {} ({} bytes) on {}", id, size, node.name());
-        return file.toJson();
+        Map<String, Object> json = file.toJson();
+        json.put("meta", meta);
+        return json;
+    }
+
+    /**
+     * Records {@code file} as sharing the bytes of an earlier stored file of its group with the same content,
+     * if there is one (and it is not being deleted); empty otherwise.
+     */
+    private Optional<Map<String, Object>> share(FileRecord file, Map<String, String> meta) {
+        Optional<FileRecord> same = catalogue.sameContent(file.group(), file.sha256(), file.size());
+        if (same.isEmpty()) {
+            return Optional.empty();
+        }
+        FileRecord shared = new FileRecord(file.id(), file.name(), file.size(), file.sha256(), file.contentType(), file.group(),
+                FileRecord.STORED, file.created(), same.get().blob());
+        if (!catalogue.insertSharing(shared, meta, CloudEvents.fileEvent(CloudEvents.FILE_STORED, shared, null, meta))) {
+            return Optional.empty();
+        }
+        LOG.debug("stored {} sharing the bytes of {}", shared.id(), shared.blob());
+        Map<String, Object> json = shared.toJson();
+        json.put("meta", meta);
+        return Optional.of(json);
+    }
+
+    /** {@code POST /files?sha256=&size=} with no body: a new id for content stored already, else 404. */
+    private Map<String, Object> instant(String name, String contentType, String group, Map<String, String> meta, Claim claim) {
+        if (!instantUpload) {
+            throw CaravanException.badRequest("instant upload is off on this server: send the bytes");
+        }
+        FileRecord same = catalogue.sameContent(group, claim.sha256(), claim.size())
+                .orElseThrow(() -> CaravanException.notFound("no stored file has this content: upload the bytes"));
+        FileRecord file = new FileRecord(ids.newFileId(name), name, claim.size(), claim.sha256(), MediaTypes.forUpload(contentType, name),
+                same.group(), FileRecord.STORED, Instant.now().truncatedTo(ChronoUnit.MILLIS), null);
+        return share(file, meta).orElseThrow(() -> CaravanException.notFound("no stored file has this content: upload the bytes"));
     }
 
     /** The request body, remembering whether reading it failed (the client's fault, not a node's). */
@@ -184,15 +274,32 @@ public class UploadProcessor {
         return clean.length() > MAX_NAME ? clean.substring(0, MAX_NAME) : clean;
     }
 
+    /** The {@code X-Meta-<key>: <value>} headers (values percent-decoded as UTF-8), checked by {@link FileMeta}. */
+    static Map<String, String> metaHeaders(Exchange exchange) {
+        Map<String, String> raw = new TreeMap<>();
+        exchange.getIn().getHeaders().forEach((name, value) -> {
+            if (name.regionMatches(true, 0, CaravanHeaders.META_PREFIX, 0, CaravanHeaders.META_PREFIX.length()) && value != null) {
+                raw.put(name.substring(CaravanHeaders.META_PREFIX.length()), percentDecoded(value.toString(), "metadata value"));
+            }
+        });
+        try {
+            return FileMeta.checked(raw);
+        } catch (IllegalArgumentException e) {
+            throw CaravanException.badRequest(e.getMessage());
+        }
+    }
+
     /** The {@code X-File-Name} header, percent-decoded ({@code +} stays a plus: this is not a query). */
     private static String headerName(String value) {
-        if (value == null) {
-            return null;
-        }
+        return value == null ? null : percentDecoded(value, "file name");
+    }
+
+    /** A header value percent-decoded as UTF-8 ({@code +} stays a plus: this is not a query). */
+    private static String percentDecoded(String value, String what) {
         try {
             return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw CaravanException.badRequest("badly encoded file name");
+            throw CaravanException.badRequest("badly encoded " + what);
         }
     }
 

@@ -1,0 +1,150 @@
+package io.caravan.processors.upload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.connectors.storage.StorageNode;
+import io.caravan.connectors.storage.StorageNodes;
+import io.caravan.processors.catalogue.Catalogue;
+import io.caravan.processors.catalogue.FileMeta;
+import io.caravan.processors.catalogue.FileRecord;
+import io.caravan.processors.catalogue.Replica;
+import io.caravan.processors.catalogue.StoredFile;
+import io.caravan.processors.replicate.CloudEvents;
+import org.jaudiotagger.audio.AudioFile;
+import org.jaudiotagger.audio.AudioFileIO;
+import org.jaudiotagger.audio.AudioHeader;
+import org.jaudiotagger.tag.FieldKey;
+import org.jaudiotagger.tag.Tag;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the media tags of stored audio and video files (bean {@code mediaTags}, called by the
+ * {@code media-tags} route for every {@code caravan.file.stored} event): title, artist, album, duration
+ * (seconds) and codec, with jaudiotagger (MP3, FLAC, Ogg Vorbis, MP4/M4A, WAV, AIFF, WMA). They become
+ * metadata; keys the uploader set are kept. Formats it cannot read (WebM) are skipped.
+ */
+public class MediaTags {
+
+    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(MediaTags.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        Logger.getLogger("org.jaudiotagger").setLevel(Level.OFF); // it logs every odd frame at INFO
+    }
+
+    private final Catalogue catalogue;
+    private final StorageNodes nodes;
+    private long maxCopy = 256L * 1024 * 1024;
+
+    public MediaTags(Catalogue catalogue, StorageNodes nodes) {
+        this.catalogue = catalogue;
+        this.nodes = nodes;
+    }
+
+    /** Largest file copied to a temporary file to be read when no replica is on a local disk (default 256 MiB). */
+    public void setMaxCopy(long maxCopy) {
+        this.maxCopy = maxCopy;
+    }
+
+    /** Handles one CloudEvent (JSON): reads the tags of a newly stored audio or video file. Never throws. */
+    public void read(String event) {
+        String id = null;
+        try {
+            JsonNode ce = JSON.readTree(event);
+            if (!"caravan.file.stored".equals(ce.path("type").asText())) {
+                return;
+            }
+            id = ce.path("data").path("id").asText();
+            String type = ce.path("data").path("contentType").asText().toLowerCase(Locale.ROOT);
+            if (!type.startsWith("audio/") && !type.startsWith("video/")) {
+                return;
+            }
+            Optional<StoredFile> stored = catalogue.stored(id);
+            if (stored.isEmpty()) {
+                return;
+            }
+            Map<String, String> tags = tags(stored.get());
+            Map<String, String> current = catalogue.meta(id);
+            tags.keySet().removeAll(current.keySet());
+            if (!tags.isEmpty()) {
+                catalogue.updateMeta(id, tags, (file, meta) -> CloudEvents.fileEvent(CloudEvents.META_CHANGED, file, null, meta));
+                LOG.debug("media tags of {}: {}", id, tags);
+            }
+        } catch (Exception e) {
+            LOG.info("no media tags for {}: {}", id, e.toString());
+        }
+    }
+
+    private Map<String, String> tags(StoredFile stored) throws Exception {
+        FileRecord file = stored.file();
+        for (Replica r : stored.replicas()) {
+            StorageNode node = nodes.node(r.node()).orElse(null);
+            if (r.isVerified() && node != null && node.localFile(file.blob()).filter(Files::isReadable).isPresent()) {
+                return tags(node.localFile(file.blob()).get().toFile());
+            }
+        }
+        if (file.size() > maxCopy) {
+            return new LinkedHashMap<>();
+        }
+        for (Replica r : stored.replicas()) {
+            StorageNode node = nodes.node(r.node()).orElse(null);
+            if (r.isVerified() && node != null) {
+                // jaudiotagger reads files: a temporary copy named with the file's extension
+                String name = file.id();
+                Path tmp = Files.createTempFile("caravan-tags-", name.contains(".") ? name.substring(name.lastIndexOf('.')) : "");
+                try (InputStream in = node.read(file.blob(), 0, file.size())) {
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    return tags(tmp.toFile());
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        }
+        return new LinkedHashMap<>();
+    }
+
+    private static Map<String, String> tags(java.io.File f) throws Exception {
+        AudioFile audio = AudioFileIO.read(f);
+        Map<String, String> out = new LinkedHashMap<>();
+        Tag tag = audio.getTag();
+        if (tag != null) {
+            put(out, "title", tag.getFirst(FieldKey.TITLE));
+            put(out, "artist", tag.getFirst(FieldKey.ARTIST));
+            put(out, "album", tag.getFirst(FieldKey.ALBUM));
+        }
+        AudioHeader header = audio.getAudioHeader();
+        if (header != null) {
+            double seconds = header.getPreciseTrackLength();
+            if (seconds > 0) {
+                put(out, "duration", String.format(Locale.ROOT, "%.3f", seconds));
+            }
+            put(out, "codec", header.getEncodingType());
+        }
+        return out;
+    }
+
+    /** Keeps a tag as a metadata value: control characters dropped, cut to the longest value allowed. */
+    private static void put(Map<String, String> out, String key, String value) {
+        if (value == null) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        value.codePoints().filter(cp -> !Character.isISOControl(cp)).forEach(sb::appendCodePoint);
+        String v = sb.toString().trim();
+        if (!v.isEmpty()) {
+            out.put(key, v.length() > FileMeta.MAX_VALUE ? v.substring(0, FileMeta.MAX_VALUE) : v);
+        }
+    }
+}
