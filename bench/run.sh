@@ -89,8 +89,9 @@ CONF
 java -cp "$CP" org.gaul.s3proxy.Main --properties "$WORK/s3/s3proxy.properties" > "$WORK/s3/s3proxy.log" 2>&1 &
 PIDS+=($!)
 
-# -Xmx256m: the heap figure is taken on this very process
-CARAVAN_DATA_DIR="$WORK/data" CARAVAN_HTTP_PORT=$PORT CARAVAN_KAFKA_EMBEDDED_PORT=$KAFKA_PORT \
+# -Xmx256m: the heap figure is taken on this very process. Dedup off: the upload figures send the
+# same bytes again and again, which Caravan would otherwise store once (nginx stores every copy).
+CARAVAN_DATA_DIR="$WORK/data" CARAVAN_HTTP_PORT=$PORT CARAVAN_KAFKA_EMBEDDED_PORT=$KAFKA_PORT CARAVAN_DEDUP_ENABLED=false \
   java -Xmx256m -jar app/target/caravan.jar > "$WORK/caravan.log" 2>&1 &
 CARAVAN_PID=$!
 PIDS+=($CARAVAN_PID)
