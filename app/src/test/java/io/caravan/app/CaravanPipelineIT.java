@@ -386,6 +386,15 @@ class CaravanPipelineIT {
         assertEquals(10.03, meta.path("duration").asDouble(), 0.1);
         assertFalse(meta.path("codec").asText().isBlank());
         assertEquals("My own title", meta(mine).path("title").asText(), "the uploader's value wins");
+
+        // video: MP4 (moov at the end too) and WebM give duration and codecs
+        String mp4 = (String) uploadOk(TestClient.resource("clip-moov-at-end.mp4"), "clip.mp4", "video/mp4").get("id");
+        String webm = (String) uploadOk(TestClient.resource("clip.webm"), "clip.webm", "video/webm").get("id");
+        assertTrue(eventually(Duration.ofSeconds(15), () -> meta(mp4).has("codec") && meta(webm).has("codec")), "video tags read");
+        assertEquals(10.0, meta(mp4).path("duration").asDouble(), 0.05);
+        assertEquals("avc1, mp4a", meta(mp4).path("codec").asText());
+        assertEquals(10.0, meta(webm).path("duration").asDouble(), 0.05);
+        assertEquals("V_VP9, A_OPUS", meta(webm).path("codec").asText());
         assertTrue(ids(search(q("测试音 tone") + "&limit=500")).contains(id), "tags are searchable");
     }
 

@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,10 @@ import io.caravan.processors.catalogue.Replica;
 import io.caravan.processors.catalogue.StoredFile;
 import io.caravan.processors.replicate.CloudEvents;
 import org.jaudiotagger.audio.AudioFile;
+import org.mp4parser.IsoFile;
+import org.mp4parser.boxes.iso14496.part12.MovieBox;
+import org.mp4parser.boxes.iso14496.part12.MovieHeaderBox;
+import org.mp4parser.boxes.iso14496.part12.TrackBox;
 import org.jaudiotagger.audio.AudioFileIO;
 import org.jaudiotagger.audio.AudioHeader;
 import org.jaudiotagger.tag.FieldKey;
@@ -32,8 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the media tags of stored audio and video files (bean {@code mediaTags}, called by the
  * {@code media-tags} route for every {@code caravan.file.stored} event): title, artist, album, duration
- * (seconds) and codec, with jaudiotagger (MP3, FLAC, Ogg Vorbis, MP4/M4A, WAV, AIFF, WMA). They become
- * metadata; keys the uploader set are kept. Formats it cannot read (WebM) are skipped.
+ * (seconds) and codec, with jaudiotagger for audio (MP3, FLAC, Ogg Vorbis, M4A, WAV, AIFF, WMA), mp4parser
+ * for MP4/MOV video (duration, codecs) and {@link MatroskaInfo} for WebM/Matroska. They become metadata;
+ * keys the uploader set are kept. Files none of them can read get no tags.
  */
 public class MediaTags {
 
@@ -92,7 +99,7 @@ public class MediaTags {
         for (Replica r : stored.replicas()) {
             StorageNode node = nodes.node(r.node()).orElse(null);
             if (r.isVerified() && node != null && node.localFile(file.blob()).filter(Files::isReadable).isPresent()) {
-                return tags(node.localFile(file.blob()).get().toFile());
+                return tags(node.localFile(file.blob()).get().toFile(), file.contentType());
             }
         }
         if (file.size() > maxCopy) {
@@ -106,7 +113,7 @@ public class MediaTags {
                 Path tmp = Files.createTempFile("caravan-tags-", name.contains(".") ? name.substring(name.lastIndexOf('.')) : "");
                 try (InputStream in = node.read(file.blob(), 0, file.size())) {
                     Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    return tags(tmp.toFile());
+                    return tags(tmp.toFile(), file.contentType());
                 } finally {
                     Files.deleteIfExists(tmp);
                 }
@@ -115,7 +122,16 @@ public class MediaTags {
         return new LinkedHashMap<>();
     }
 
-    private static Map<String, String> tags(java.io.File f) throws Exception {
+    private static Map<String, String> tags(java.io.File f, String contentType) throws Exception {
+        String type = contentType.toLowerCase(Locale.ROOT);
+        if (type.contains("webm") || type.contains("matroska")) {
+            Map<String, String> out = new LinkedHashMap<>();
+            MatroskaInfo.read(f.toPath()).forEach((k, v) -> put(out, k, v));
+            return out;
+        }
+        if (type.startsWith("video/mp4") || type.startsWith("video/quicktime")) {
+            return mp4(f);
+        }
         AudioFile audio = AudioFileIO.read(f);
         Map<String, String> out = new LinkedHashMap<>();
         Tag tag = audio.getTag();
@@ -131,6 +147,30 @@ public class MediaTags {
                 put(out, "duration", String.format(Locale.ROOT, "%.3f", seconds));
             }
             put(out, "codec", header.getEncodingType());
+        }
+        return out;
+    }
+
+    /** Duration and codecs (sample entry types, e.g. "avc1, mp4a") of an MP4/MOV video, from its movie box. */
+    private static Map<String, String> mp4(java.io.File f) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (IsoFile iso = new IsoFile(f.getPath())) {
+            MovieBox moov = iso.getMovieBox();
+            if (moov == null) {
+                return out;
+            }
+            MovieHeaderBox header = moov.getMovieHeaderBox();
+            if (header != null && header.getTimescale() > 0) {
+                put(out, "duration", String.format(Locale.ROOT, "%.3f", header.getDuration() / (double) header.getTimescale()));
+            }
+            List<String> codecs = new ArrayList<>();
+            for (TrackBox track : moov.getBoxes(TrackBox.class)) {
+                var stsd = track.getSampleTableBox() == null ? null : track.getSampleTableBox().getSampleDescriptionBox();
+                if (stsd != null && stsd.getSampleEntry() != null) {
+                    codecs.add(stsd.getSampleEntry().getType());
+                }
+            }
+            put(out, "codec", String.join(", ", codecs));
         }
         return out;
     }
