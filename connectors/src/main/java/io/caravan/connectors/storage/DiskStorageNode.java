@@ -70,10 +70,6 @@ public class DiskStorageNode implements StorageNode {
     @Override
     public long write(String key, InputStream in) throws IOException {
         Path target = pathOf(key);
-        if (!Files.isDirectory(dir)) {
-            // never recreated here: a directory that vanished (a disk unmounted) must show as a failed node
-            throw new IOException("node directory " + dir + " is missing");
-        }
         Files.createDirectories(tmp);
         Path part = tmp.resolve(key + "." + UUID.randomUUID() + ".part");
         long written = 0;
@@ -158,6 +154,7 @@ public class DiskStorageNode implements StorageNode {
 
     @Override
     public long freeSpace() throws IOException {
+        Files.createDirectories(dir);
         return Files.getFileStore(dir).getUsableSpace();
     }
 

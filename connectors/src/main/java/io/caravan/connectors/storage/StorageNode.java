@@ -57,10 +57,7 @@ public interface StorageNode extends AutoCloseable {
     /** Bytes still free on the node ({@link Long#MAX_VALUE} when the backend does not say). */
     long freeSpace() throws IOException;
 
-    /**
-     * Makes the node ready for use (creates its directory or bucket); called until the node first answers,
-     * not after: a node whose directory or bucket disappears later fails instead of starting empty.
-     */
+    /** Makes the node ready for use (creates its directory or bucket); called until the node answers. */
     default void prepare() throws IOException {
     }
 

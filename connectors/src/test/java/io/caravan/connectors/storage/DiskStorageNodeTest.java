@@ -72,18 +72,4 @@ class DiskStorageNodeTest {
         assertThrows(IllegalArgumentException.class, () -> node.pathOf(".."));
         assertThrows(IllegalArgumentException.class, () -> node.pathOf(""));
     }
-
-    @Test
-    void should_fail_instead_of_recreating_a_directory_that_vanished() throws IOException {
-        Path home = dir.resolve("g1-a");
-        DiskStorageNode node = new DiskStorageNode("g1-a", "g1", home);
-        node.prepare();
-        node.write("1-abc.mp3", new ByteArrayInputStream(bytes(10)));
-        try (Stream<Path> all = Files.walk(home)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        assertThrows(IOException.class, () -> node.write("2-abc.mp3", new ByteArrayInputStream(bytes(10))));
-        assertThrows(IOException.class, node::freeSpace);
-        assertFalse(Files.exists(home), "an unmounted disk must not come back as an empty node");
-    }
 }

@@ -51,8 +51,6 @@ public class Tracker implements AutoCloseable {
     private Function<String, Long> lag = node -> 0L;
     /** One probe key per gateway: probes overwrite the same object, so they leave no trace in the fan-out. */
     private final String probeKey = StorageNode.PROBE_PREFIX + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
-    /** Nodes that answered a probe once: no longer prepared (a vanished directory must not be recreated). */
-    private final java.util.Set<String> prepared = ConcurrentHashMap.newKeySet();
 
     /** A node's last known condition. */
     public record Status(NodeState state, long freeBytes, Instant lastBeat, int missed, String error) {
@@ -100,7 +98,7 @@ public class Tracker implements AutoCloseable {
         Map<String, String> shared = catalogue.nodeStates();
         Map<String, CompletableFuture<Long>> pending = new LinkedHashMap<>();
         for (StorageNode n : nodes.all()) {
-            pending.put(n.name(), CompletableFuture.supplyAsync(() -> probe(n), probes));
+            pending.put(n.name(), CompletableFuture.supplyAsync(() -> probe(n, probeKey), probes));
         }
         for (StorageNode n : nodes.all()) {
             Status before = status.get(n.name());
@@ -145,12 +143,9 @@ public class Tracker implements AutoCloseable {
     }
 
     /** Write, read back, delete a small object; returns the node's free space. */
-    private long probe(StorageNode n) {
-        String key = probeKey;
+    private static long probe(StorageNode n, String key) {
         try {
-            if (!prepared.contains(n.name())) {
-                n.prepare();
-            }
+            n.prepare();
             byte[] data = new byte[32];
             RANDOM.nextBytes(data);
             try {
@@ -165,9 +160,7 @@ public class Tracker implements AutoCloseable {
             } finally {
                 n.delete(key);
             }
-            long free = n.freeSpace();
-            prepared.add(n.name());
-            return free;
+            return n.freeSpace();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -194,7 +187,6 @@ public class Tracker implements AutoCloseable {
         nodes.remove(name);
         status.remove(name);
         nodeReserve.remove(name);
-        prepared.remove(name);
     }
 
     /** Takes a node out (operator): no reads, no uploads, on every gateway. */
