@@ -180,7 +180,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("scrubber", scrubber);
         r.bind("nodeAdmin", nodeAdmin);
 
-        ReplicatorRoutes replicatorRoutes = new ReplicatorRoutes(nodes);
+        ReplicatorRoutes replicatorRoutes = new ReplicatorRoutes(nodes,
+                Integer.parseInt(s.get("caravan.replication.consumers-per-node", "1")));
         nodeAdmin.setReplicators(replicatorRoutes);
         context.addStartupListener(replicatorRoutes);
     }

@@ -75,7 +75,7 @@ class CaravanPipelineIT {
         HttpResponse<byte[]> r = client.get("/health");
         assertEquals(200, r.statusCode());
         assertEquals("UP", json(r).get("status"));
-        for (String id : List.of("upload", "stream", "delete", "outbox-relay", "heartbeat", "replicate-g1-a", "replicate-g2-b")) {
+        for (String id : List.of("upload", "stream", "delete", "outbox-relay", "heartbeat", "replicate-g1-a-0", "replicate-g2-b-0")) {
             assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus(id), id);
         }
     }

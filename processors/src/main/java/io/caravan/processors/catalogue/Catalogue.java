@@ -74,12 +74,14 @@ public class Catalogue {
 
     /**
      * Records {@code f}, whose {@code blob} is an existing file's, with its metadata and event: in one
-     * transaction that first locks the stored files sharing the blob, so none of them can be deleted
+     * transaction that first locks a stored file using the blob, so the blob cannot lose its last user
      * meanwhile. {@code false} (nothing written) when no stored file uses the blob any more.
      */
     public boolean insertSharing(FileRecord f, Map<String, String> meta, OutboxEvent event) {
         return writing(f.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT f.id FROM files f WHERE f.blob = ? AND f.state = ? FOR UPDATE")) {
+            // one locked row is enough: it cannot be deleted before this insert commits, so the blob stays used
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT f.id FROM files f WHERE f.blob = ? AND f.state = ? FETCH FIRST 1 ROWS ONLY FOR UPDATE")) {
                 ps.setString(1, f.blob());
                 ps.setString(2, FileRecord.STORED);
                 try (ResultSet rs = ps.executeQuery()) {
