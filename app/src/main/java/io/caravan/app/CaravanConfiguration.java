@@ -175,7 +175,9 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("meta", new MetaProcessor(catalogue));
         r.bind("mediaTags", new MediaTags(catalogue, nodes));
         r.bind("status", new ClusterStatus(catalogue, tracker, lag));
-        r.bind("outbox", new OutboxRelay(catalogue));
+        OutboxRelay outbox = new OutboxRelay(catalogue);
+        outbox.setRetention(Duration.ofMillis(TimeUtils.toMilliSeconds(s.get("caravan.outbox.retention", "24h"))));
+        r.bind("outbox", outbox);
         r.bind("replicator", replicator);
         r.bind("scrubber", scrubber);
         r.bind("nodeAdmin", nodeAdmin);

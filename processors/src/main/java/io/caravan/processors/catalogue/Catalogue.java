@@ -430,6 +430,16 @@ public class Catalogue {
     }
 
     /** Marks an outbox event as acknowledged by the broker. */
+    /** Deletes the outbox rows sent before {@code before} (their events are in Kafka); returns how many. */
+    public int pruneSent(Instant before) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE sent IS NOT NULL AND sent < ?")) {
+                ps.setTimestamp(1, Timestamp.from(before));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Marks the outbox rows {@code seqs} sent, in one transaction. */
     public void markSent(List<Long> seqs) {
         inTransaction(c -> {

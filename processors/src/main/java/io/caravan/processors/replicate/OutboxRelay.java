@@ -1,5 +1,7 @@
 package io.caravan.processors.replicate;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,10 +24,25 @@ public class OutboxRelay {
 
     private final Catalogue catalogue;
     private int batchSize = 200;
+    private Duration retention = Duration.ofHours(24);
     private volatile boolean failing;
 
     public OutboxRelay(Catalogue catalogue) {
         this.catalogue = catalogue;
+    }
+
+    /** How long sent events stay in the outbox table before {@link #prune} deletes them (default 24 h). */
+    public void setRetention(Duration retention) {
+        this.retention = retention;
+    }
+
+    /** Deletes the events sent more than the retention ago: the outbox only has to hold what Kafka has not. */
+    public int prune() {
+        int n = catalogue.pruneSent(Instant.now().minus(retention));
+        if (n > 0) {
+            LOG.info("outbox: removed {} events published more than {} ago", n, retention);
+        }
+        return n;
     }
 
     /** Events taken per poll (default 200). */

@@ -1,0 +1,57 @@
+package io.caravan.processors.replicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.caravan.connectors.jdbc.Database;
+import io.caravan.processors.catalogue.Catalogue;
+import io.caravan.processors.catalogue.FileRecord;
+import io.caravan.processors.catalogue.OutboxEvent;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OutboxRelayTest {
+
+    private JdbcConnectionPool ds;
+    private Catalogue catalogue;
+
+    @BeforeEach
+    void database() throws Exception {
+        ds = JdbcConnectionPool.create("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+        Database.migrate(ds);
+        catalogue = new Catalogue(ds);
+    }
+
+    @AfterEach
+    void close() {
+        ds.dispose();
+    }
+
+    private void store(String id) {
+        FileRecord f = new FileRecord(id, id, 1, "0".repeat(64), "text/plain", "g1", FileRecord.STORED, Instant.now(), null);
+        catalogue.insertStored(f, java.util.Map.of(), "g1-a", 1L, CloudEvents.fileEvent(CloudEvents.FILE_STORED, f, "g1-a"));
+    }
+
+    @Test
+    void should_prune_only_events_that_were_published() {
+        store("1-aaaaaaaaaaaa.txt");
+        store("2-aaaaaaaaaaaa.txt");
+        OutboxRelay relay = new OutboxRelay(catalogue);
+        List<OutboxEvent> pending = relay.pending();
+        assertEquals(2, pending.size());
+        relay.markSent(pending.subList(0, 1));
+
+        relay.setRetention(Duration.ofHours(1));
+        assertEquals(0, relay.prune(), "published, but not long enough ago");
+        relay.setRetention(Duration.ofMillis(-1000));
+        assertEquals(1, relay.prune(), "the published event goes");
+        assertEquals(1, catalogue.unsentEvents(), "the unpublished one stays");
+        assertEquals(pending.get(1).seq(), relay.pending().get(0).seq());
+    }
+}
