@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Flow;
@@ -32,17 +31,6 @@ final class UploadCommand implements Callable<Integer> {
 
     private static final Pattern TAG_NAME = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-    private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
-            Map.entry("mp3", "audio/mpeg"), Map.entry("flac", "audio/flac"), Map.entry("ogg", "audio/ogg"),
-            Map.entry("oga", "audio/ogg"), Map.entry("opus", "audio/ogg"), Map.entry("wav", "audio/wav"),
-            Map.entry("aac", "audio/aac"), Map.entry("m4a", "audio/mp4"), Map.entry("mp4", "video/mp4"),
-            Map.entry("m4v", "video/mp4"), Map.entry("webm", "video/webm"), Map.entry("ogv", "video/ogg"),
-            Map.entry("mkv", "video/x-matroska"), Map.entry("mov", "video/quicktime"), Map.entry("ts", "video/mp2t"),
-            Map.entry("m3u8", "application/vnd.apple.mpegurl"), Map.entry("jpg", "image/jpeg"),
-            Map.entry("jpeg", "image/jpeg"), Map.entry("png", "image/png"), Map.entry("gif", "image/gif"),
-            Map.entry("webp", "image/webp"), Map.entry("txt", "text/plain"), Map.entry("json", "application/json"),
-            Map.entry("pdf", "application/pdf"));
-
     @ParentCommand
     CaravanCli cli;
 
@@ -110,7 +98,8 @@ final class UploadCommand implements Callable<Integer> {
         Progress progress = cli.progress(name, size);
         try {
             HttpRequest request = withTags(client.request(client.uri("/files" + query)))
-                    .header("Content-Type", contentType(name))
+                    // the server names the type from the file name's extension (MediaTypes)
+                    .header("Content-Type", "application/octet-stream")
                     .POST(size == 0 ? BodyPublishers.noBody() : counting(BodyPublishers.ofFile(file), progress)).build();
             HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 201) {
@@ -125,13 +114,6 @@ final class UploadCommand implements Callable<Integer> {
     private HttpRequest.Builder withTags(HttpRequest.Builder request) {
         tags.forEach((k, v) -> request.header("X-Meta-" + k, headerValue(v)));
         return request;
-    }
-
-    /** The type for the file name's extension; {@code application/octet-stream} when unknown. */
-    static String contentType(String name) {
-        int dot = name.lastIndexOf('.');
-        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-        return CONTENT_TYPES.getOrDefault(ext, "application/octet-stream");
     }
 
     /**

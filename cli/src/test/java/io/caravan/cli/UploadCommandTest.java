@@ -18,15 +18,4 @@ class UploadCommandTest {
         assertEquals(value, URLDecoder.decode(header, StandardCharsets.UTF_8));
         assertEquals("plain-ASCII_value.1", UploadCommand.headerValue("plain-ASCII_value.1"));
     }
-
-    @Test
-    void should_guess_the_content_type_from_the_extension() {
-        assertEquals("audio/mpeg", UploadCommand.contentType("tone.MP3"));
-        assertEquals("audio/flac", UploadCommand.contentType("tone.flac"));
-        assertEquals("video/mp4", UploadCommand.contentType("clip.mp4"));
-        assertEquals("video/webm", UploadCommand.contentType("clip.webm"));
-        assertEquals("audio/ogg", UploadCommand.contentType("a.b.ogg"));
-        assertEquals("application/octet-stream", UploadCommand.contentType("README"));
-        assertEquals("application/octet-stream", UploadCommand.contentType("mp3"));
-    }
 }

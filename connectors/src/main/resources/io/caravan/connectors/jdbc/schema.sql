@@ -63,8 +63,9 @@ CREATE TABLE IF NOT EXISTS file_meta (
 );
 
 -- What GET /files?q= searches: the name and the metadata values, lower-cased and without accents
--- (SearchText); NULL for files stored before it existed (their name is searched then).
+-- (FileMeta.searchText); files stored before it existed get their lower-cased name.
 ALTER TABLE files ADD COLUMN IF NOT EXISTS search_text VARCHAR(40000);
+UPDATE files SET search_text = LOWER(name) WHERE search_text IS NULL;
 
 -- Content-addressed dedup: the key of the file's bytes on the nodes (replicas.file_id is this key).
 -- A file's own id, or the blob of an earlier stored file of its group with the same SHA-256 and size.

@@ -42,7 +42,7 @@ public class Catalogue {
     public void insertStored(FileRecord f, Map<String, String> meta, String node, Long mtime, OutboxEvent event) {
         writing(f.id(), c -> {
             insertFile(c, f, meta);
-            insertReplica(c, f.id(), node, Replica.VERIFIED, null, null, mtime);
+            insertReplica(c, f.blob(), node, Replica.VERIFIED, null, null, mtime);
             insertOutbox(c, event);
             return null;
         });
@@ -348,12 +348,12 @@ public class Catalogue {
         StringBuilder sql = new StringBuilder("SELECT " + FILE_COLUMNS + " FROM files f WHERE state = ?");
         List<Object> args = new ArrayList<>(List.of(FileRecord.STORED));
         if (query.text() != null && !query.text().isBlank()) {
-            sql.append(" AND COALESCE(search_text, LOWER(name)) LIKE ? ESCAPE '!'");
-            args.add("%" + FileMeta.normalize(query.text().trim()).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            sql.append(" AND search_text LIKE ? ESCAPE '!'");
+            args.add("%" + likeLiteral(FileMeta.normalize(query.text().trim())) + "%");
         }
         if (query.type() != null && !query.type().isBlank()) {
             sql.append(" AND content_type LIKE ? ESCAPE '!'");
-            args.add(query.type().trim().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            args.add(likeLiteral(query.type().trim().toLowerCase(Locale.ROOT)) + "%");
         }
         if (query.group() != null && !query.group().isBlank()) {
             sql.append(" AND grp = ?");
@@ -623,6 +623,11 @@ public class Catalogue {
             ps.setTimestamp(7, Timestamp.from(Instant.now()));
             ps.executeUpdate();
         }
+    }
+
+    /** {@code text} matched literally by {@code LIKE ... ESCAPE '!'}. */
+    private static String likeLiteral(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     private static void insertFile(Connection c, FileRecord f, Map<String, String> meta) throws SQLException {

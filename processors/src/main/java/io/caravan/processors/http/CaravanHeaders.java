@@ -12,6 +12,12 @@ public final class CaravanHeaders {
     /** Request: {@code X-Meta-<key>: <value>} headers set a file's metadata at upload (values percent-encoded UTF-8). */
     public static final String META_PREFIX = "X-Meta-";
 
+    /** Query parameter of an upload: the content's SHA-256 (hex); with {@link #SIZE_PARAM} and no body, an instant upload. */
+    public static final String SHA256_PARAM = "sha256";
+
+    /** Query parameter of an upload: the content's length in bytes, with {@link #SHA256_PARAM}. */
+    public static final String SIZE_PARAM = "size";
+
     /** Query parameter: the original file name; wins over {@link #FILE_NAME}. */
     public static final String NAME_PARAM = "name";
 

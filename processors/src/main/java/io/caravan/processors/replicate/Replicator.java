@@ -11,6 +11,7 @@ import io.caravan.processors.catalogue.Catalogue;
 import io.caravan.processors.catalogue.FileRecord;
 import io.caravan.processors.catalogue.OutboxEvent;
 import io.caravan.processors.catalogue.Replica;
+import io.caravan.processors.catalogue.StoredFile;
 import io.caravan.processors.http.HttpResponses;
 import io.caravan.processors.tracker.Tracker;
 import org.apache.camel.Exchange;
@@ -74,11 +75,12 @@ public class Replicator {
     }
 
     private void copy(StorageNode target, String id, Integer partition, Long offset) throws IOException {
-        FileRecord file = catalogue.find(id).orElse(null);
-        if (file == null || !file.isStored()) {
+        StoredFile stored = catalogue.stored(id).orElse(null);
+        if (stored == null) {
             return; // deleted since: the delete event follows in the log
         }
-        List<Replica> replicas = catalogue.replicas(file.blob());
+        FileRecord file = stored.file();
+        List<Replica> replicas = stored.replicas();
         Replica here = replicas.stream().filter(r -> r.node().equals(target.name())).findFirst().orElse(null);
         if (here != null && here.isVerified() && verifier.trusted(target, file, here)) {
             return; // redelivered event, or the node that took the upload: nothing to do

@@ -100,12 +100,9 @@ public class ManifestProcessor {
     private List<Map<String, Object>> sources(ServedFile served) throws IOException {
         String id = served.file().id();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Replica r : served.replicas()) {
-            Optional<StorageNode> node = tracker.nodes().node(r.node());
-            if (!r.isVerified() || node.isEmpty() || !tracker.state(r.node()).readable()) {
-                continue;
-            }
-            String url = node.get().directUrl(served.file().blob(), sourceTtl).map(Object::toString).orElseGet(() -> gatewayUrl(id, r.node()));
+        for (Replica r : stream.readable(served)) {
+            StorageNode node = tracker.nodes().node(r.node()).orElseThrow();
+            String url = node.directUrl(served.file().blob(), sourceTtl).map(Object::toString).orElseGet(() -> gatewayUrl(id, r.node()));
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("node", r.node());
             s.put("url", url);

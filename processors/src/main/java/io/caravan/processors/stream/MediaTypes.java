@@ -13,7 +13,7 @@ public final class MediaTypes {
             Map.entry("mp3", "audio/mpeg"), Map.entry("m4a", "audio/mp4"), Map.entry("aac", "audio/aac"),
             Map.entry("flac", "audio/flac"), Map.entry("ogg", "audio/ogg"), Map.entry("oga", "audio/ogg"),
             Map.entry("opus", "audio/ogg"), Map.entry("wav", "audio/wav"), Map.entry("mp4", "video/mp4"),
-            Map.entry("m4v", "video/mp4"), Map.entry("webm", "video/webm"), Map.entry("mkv", "video/x-matroska"),
+            Map.entry("m4v", "video/mp4"), Map.entry("webm", "video/webm"), Map.entry("ogv", "video/ogg"), Map.entry("mkv", "video/x-matroska"),
             Map.entry("mov", "video/quicktime"), Map.entry("ts", "video/mp2t"),
             Map.entry("m3u8", "application/vnd.apple.mpegurl"), Map.entry("jpg", "image/jpeg"),
             Map.entry("jpeg", "image/jpeg"), Map.entry("png", "image/png"), Map.entry("gif", "image/gif"),

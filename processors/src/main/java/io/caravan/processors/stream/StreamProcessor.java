@@ -270,6 +270,17 @@ public class StreamProcessor {
         return node;
     }
 
+    /** The verified replicas on nodes this gateway knows and the tracker lets it read from. */
+    List<Replica> readable(ServedFile stored) {
+        List<Replica> out = new ArrayList<>();
+        for (Replica r : stored.replicas()) {
+            if (r.isVerified() && tracker.state(r.node()).readable() && tracker.nodes().node(r.node()).isPresent()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     /** The {@code ?replica=<node>} of the request, or null. */
     private static String replicaHint(Exchange exchange) {
         String hint = exchange.getIn().getHeader("replica", String.class);
@@ -282,12 +293,7 @@ public class StreamProcessor {
      */
     private StorageNode firstTrusted(ServedFile stored, String hint) {
         FileRecord file = stored.file();
-        List<Replica> candidates = new ArrayList<>();
-        for (Replica r : stored.replicas()) {
-            if (r.isVerified() && (hint == null || hint.equals(r.node())) && tracker.state(r.node()).readable() && tracker.nodes().node(r.node()).isPresent()) {
-                candidates.add(r);
-            }
-        }
+        List<Replica> candidates = readable(stored).stream().filter(r -> hint == null || hint.equals(r.node())).toList();
         int start = candidates.isEmpty() ? 0 : Math.floorMod(turn.getAndIncrement(), candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             Replica r = candidates.get((start + i) % candidates.size());

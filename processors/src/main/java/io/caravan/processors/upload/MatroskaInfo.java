@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -53,7 +52,7 @@ final class MatroskaInfo {
                 out.put("title", m.title.trim());
             }
             if (m.duration > 0) {
-                out.put("duration", String.format(Locale.ROOT, "%.3f", m.duration * m.timecodeScale / 1e9));
+                out.put("duration", MediaTags.seconds(m.duration * m.timecodeScale / 1e9));
             }
             if (!m.codecs.isEmpty()) {
                 out.put("codec", String.join(", ", m.codecs));

@@ -144,7 +144,7 @@ public class MediaTags {
         if (header != null) {
             double seconds = header.getPreciseTrackLength();
             if (seconds > 0) {
-                put(out, "duration", String.format(Locale.ROOT, "%.3f", seconds));
+                put(out, "duration", seconds(seconds));
             }
             put(out, "codec", header.getEncodingType());
         }
@@ -161,7 +161,7 @@ public class MediaTags {
             }
             MovieHeaderBox header = moov.getMovieHeaderBox();
             if (header != null && header.getTimescale() > 0) {
-                put(out, "duration", String.format(Locale.ROOT, "%.3f", header.getDuration() / (double) header.getTimescale()));
+                put(out, "duration", seconds(header.getDuration() / (double) header.getTimescale()));
             }
             List<String> codecs = new ArrayList<>();
             for (TrackBox track : moov.getBoxes(TrackBox.class)) {
@@ -173,6 +173,11 @@ public class MediaTags {
             put(out, "codec", String.join(", ", codecs));
         }
         return out;
+    }
+
+    /** A duration as the {@code duration} value: seconds with three decimals. */
+    static String seconds(double seconds) {
+        return String.format(Locale.ROOT, "%.3f", seconds);
     }
 
     /** Keeps a tag as a metadata value: control characters dropped, cut to the longest value allowed. */

@@ -13,10 +13,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import io.caravan.connectors.storage.CountingInputStream;
 import io.caravan.connectors.storage.StorageNode;
@@ -47,7 +49,7 @@ public class UploadProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(UploadProcessor.class);
     private static final int MAX_NAME = 255;
 
-    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final IdAllocator ids;
     private final Placement placement;
@@ -83,7 +85,8 @@ public class UploadProcessor {
         }
         String group = exchange.getIn().getHeader(CaravanHeaders.GROUP_PARAM, String.class);
         Map<String, String> meta = metaHeaders(exchange);
-        Claim claim = Claim.of(FileRequests.queryParam(exchange, "sha256", null), FileRequests.queryParam(exchange, "size", null));
+        Claim claim = Claim.of(FileRequests.queryParam(exchange, CaravanHeaders.SHA256_PARAM, null),
+                FileRequests.queryParam(exchange, CaravanHeaders.SIZE_PARAM, null));
         boolean allowEmpty = "true".equalsIgnoreCase(exchange.getIn().getHeader(CaravanHeaders.ALLOW_EMPTY_PARAM, String.class));
         // bodies are streamed by StreamingUploadDecoder; anything else arrived aggregated (and is empty)
         Object raw = exchange.getIn().getBody();
@@ -111,7 +114,7 @@ public class UploadProcessor {
                 if (n < 0) {
                     throw new NumberFormatException();
                 }
-                return new Claim(sha256.trim().toLowerCase(java.util.Locale.ROOT), n);
+                return new Claim(sha256.trim().toLowerCase(Locale.ROOT), n);
             } catch (NumberFormatException e) {
                 throw CaravanException.badRequest("size must be the content's length in bytes (with sha256)");
             }
@@ -171,7 +174,9 @@ public class UploadProcessor {
         }
         FileRecord file = new FileRecord(id, name, size, sha256, MediaTypes.forUpload(contentType, name), node.group(),
                 FileRecord.STORED, Instant.now().truncatedTo(ChronoUnit.MILLIS), null);
-        Optional<Map<String, Object>> shared = dedup ? share(file, meta) : Optional.empty();
+        Optional<Map<String, Object>> shared = dedup
+                ? catalogue.sameContent(file.group(), file.sha256(), file.size()).flatMap(same -> share(file, same, meta))
+                : Optional.empty();
         if (shared.isPresent()) {
             deleteQuietly(node, id); // the group has these bytes already: the new id uses them
             return shared.get();
@@ -185,29 +190,27 @@ public class UploadProcessor {
             throw e;
         }
         LOG.debug("stored {} ({} bytes) on {}", id, size, node.name());
+        return json(file, meta);
+    }
+
+    private static Map<String, Object> json(FileRecord file, Map<String, String> meta) {
         Map<String, Object> json = file.toJson();
         json.put("meta", meta);
         return json;
     }
 
     /**
-     * Records {@code file} as sharing the bytes of an earlier stored file of its group with the same content,
-     * if there is one (and it is not being deleted); empty otherwise.
+     * Records {@code file} as sharing the bytes of {@code same} (an earlier stored file with the same content);
+     * empty when that content lost its last file meanwhile.
      */
-    private Optional<Map<String, Object>> share(FileRecord file, Map<String, String> meta) {
-        Optional<FileRecord> same = catalogue.sameContent(file.group(), file.sha256(), file.size());
-        if (same.isEmpty()) {
-            return Optional.empty();
-        }
-        FileRecord shared = new FileRecord(file.id(), file.name(), file.size(), file.sha256(), file.contentType(), file.group(),
-                FileRecord.STORED, file.created(), same.get().blob());
+    private Optional<Map<String, Object>> share(FileRecord file, FileRecord same, Map<String, String> meta) {
+        FileRecord shared = new FileRecord(file.id(), file.name(), file.size(), file.sha256(), file.contentType(), same.group(),
+                FileRecord.STORED, file.created(), same.blob());
         if (!catalogue.insertSharing(shared, meta, CloudEvents.fileEvent(CloudEvents.FILE_STORED, shared, null, meta))) {
             return Optional.empty();
         }
         LOG.debug("stored {} sharing the bytes of {}", shared.id(), shared.blob());
-        Map<String, Object> json = shared.toJson();
-        json.put("meta", meta);
-        return Optional.of(json);
+        return Optional.of(json(shared, meta));
     }
 
     /** {@code POST /files?sha256=&size=} with no body: a new id for content stored already, else 404. */
@@ -215,11 +218,11 @@ public class UploadProcessor {
         if (!instantUpload) {
             throw CaravanException.badRequest("instant upload is off on this server: send the bytes");
         }
-        FileRecord same = catalogue.sameContent(group, claim.sha256(), claim.size())
+        return catalogue.sameContent(group, claim.sha256(), claim.size())
+                .flatMap(same -> share(new FileRecord(ids.newFileId(name), name, claim.size(), claim.sha256(),
+                        MediaTypes.forUpload(contentType, name), same.group(), FileRecord.STORED,
+                        Instant.now().truncatedTo(ChronoUnit.MILLIS), null), same, meta))
                 .orElseThrow(() -> CaravanException.notFound("no stored file has this content: upload the bytes"));
-        FileRecord file = new FileRecord(ids.newFileId(name), name, claim.size(), claim.sha256(), MediaTypes.forUpload(contentType, name),
-                same.group(), FileRecord.STORED, Instant.now().truncatedTo(ChronoUnit.MILLIS), null);
-        return share(file, meta).orElseThrow(() -> CaravanException.notFound("no stored file has this content: upload the bytes"));
     }
 
     /** The request body, remembering whether reading it failed (the client's fault, not a node's). */
