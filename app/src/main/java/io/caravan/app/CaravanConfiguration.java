@@ -135,7 +135,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         }
 
         ReplicaVerifier verifier = new ReplicaVerifier(catalogue);
-        Replicator replicator = new Replicator(catalogue, tracker, verifier);
+        Replicator replicator = new Replicator(catalogue, tracker, verifier,
+                Integer.parseInt(s.get("caravan.replication.copy-threads", "4")));
         Scrubber scrubber = new Scrubber(catalogue, tracker, verifier, replicator);
         scrubber.setOrphanGrace(Duration.ofMillis(TimeUtils.toMilliSeconds(s.get("caravan.scrub.orphan-grace", "1h"))));
         scrubber.setSettle(Duration.ofMillis(TimeUtils.toMilliSeconds(s.get("caravan.scrub.settle", "30s"))));

@@ -131,6 +131,8 @@ class ReplicationIT {
         System.out.printf("[measure] replication lag over %d uploads at ~20/s: p50 %d ms, p99 %d ms, max %d ms%n",
                 files, p50, p99, sorted.get(sorted.size() - 1));
         assertTrue(sorted.get(sorted.size() - 1) <= 5_000, "every file on both nodes within 5 s of its 201");
+        // every replicator committed what it applied (batches commit each partition they touched)
+        assertTrue(eventually(Duration.ofSeconds(5), () -> client.totalLag() == 0), () -> "lag " + client.totalLag());
     }
 
     @Test

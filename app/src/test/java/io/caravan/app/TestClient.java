@@ -135,6 +135,24 @@ final class TestClient {
         return "?";
     }
 
+    /** The sum of every node's replication lag (events not yet committed) as {@code GET /cluster} shows it; -1 when unknown. */
+    long totalLag() {
+        try {
+            long lag = 0;
+            for (com.fasterxml.jackson.databind.JsonNode g : JSON.readTree(get("/cluster").body()).path("groups")) {
+                for (com.fasterxml.jackson.databind.JsonNode n : g.path("nodes")) {
+                    if (!n.path("lag").isNumber()) {
+                        return -1;
+                    }
+                    lag += n.path("lag").asLong();
+                }
+            }
+            return lag;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     /** How many replicas of {@code id} {@code GET /files/{id}/info} shows VERIFIED; -1 when it cannot say. */
     long verifiedReplicas(String id) {
         try {

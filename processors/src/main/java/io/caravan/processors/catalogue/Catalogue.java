@@ -8,8 +8,14 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,6 +36,9 @@ public class Catalogue {
 
     /** The columns {@link #fileRecord} reads, of {@code files f}. */
     private static final String FILE_COLUMNS = "f.id, f.name, f.size, f.sha256, f.content_type, f.grp, f.state, f.created, f.blob";
+
+    /** At most this many values in one {@code IN (...)} list. */
+    private static final int IN_LIST_MAX = 500;
 
     private final DataSource ds;
     private final List<Consumer<String>> writeListeners = new CopyOnWriteArrayList<>();
@@ -120,8 +129,8 @@ public class Catalogue {
             return Map.of();
         }
         return query(c -> {
-            String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
-            try (PreparedStatement ps = c.prepareStatement("SELECT file_id, k, v FROM file_meta WHERE file_id IN (" + marks + ")")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT file_id, k, v FROM file_meta WHERE file_id IN ("
+                    + placeholders(ids.size()) + ")")) {
                 for (int i = 0; i < ids.size(); i++) {
                     ps.setString(i + 1, ids.get(i));
                 }
@@ -233,6 +242,77 @@ public class Catalogue {
         });
     }
 
+    /**
+     * The stored files among {@code ids} with their replicas, by id, in one query per 500 ids; deleted and
+     * unknown ids are left out.
+     */
+    public Map<String, StoredFile> stored(Collection<String> ids) {
+        Map<String, StoredFile> out = new HashMap<>();
+        List<String> all = List.copyOf(new LinkedHashSet<>(ids));
+        for (int from = 0; from < all.size(); from += IN_LIST_MAX) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST_MAX));
+            out.putAll(query(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT " + FILE_COLUMNS + ", r.file_id, r.node, r.state, r.partition_no, r.offset_no, r.verified_mtime "
+                                + "FROM files f LEFT JOIN replicas r ON r.file_id = f.blob WHERE f.id IN ("
+                                + placeholders(chunk.size()) + ") AND f.state = ? ORDER BY f.id, r.node")) {
+                    int i = 1;
+                    for (String id : chunk) {
+                        ps.setString(i++, id);
+                    }
+                    ps.setString(i, FileRecord.STORED);
+                    Map<String, FileRecord> files = new LinkedHashMap<>();
+                    Map<String, List<Replica>> replicas = new HashMap<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            FileRecord file = files.computeIfAbsent(rs.getString(1), k -> {
+                                try {
+                                    return fileRecord(rs);
+                                } catch (SQLException e) {
+                                    throw new CatalogueException(e);
+                                }
+                            });
+                            List<Replica> list = replicas.computeIfAbsent(file.id(), k -> new ArrayList<>());
+                            if (rs.getString(10) != null) {
+                                list.add(replica(rs, 10));
+                            }
+                        }
+                    }
+                    Map<String, StoredFile> found = new HashMap<>();
+                    files.forEach((id, f) -> found.put(id, new StoredFile(f, replicas.get(id))));
+                    return found;
+                }
+            }));
+        }
+        return out;
+    }
+
+    /** Those of {@code blobs} that no stored file uses any more (their bytes may go). */
+    public Set<String> unusedBlobs(Collection<String> blobs) {
+        Set<String> unused = new HashSet<>(blobs);
+        List<String> all = List.copyOf(unused);
+        for (int from = 0; from < all.size(); from += IN_LIST_MAX) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST_MAX));
+            query(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT f.blob FROM files f WHERE f.blob IN ("
+                        + placeholders(chunk.size()) + ") AND f.state = ?")) {
+                    int i = 1;
+                    for (String blob : chunk) {
+                        ps.setString(i++, blob);
+                    }
+                    ps.setString(i, FileRecord.STORED);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            unused.remove(rs.getString(1));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return unused;
+    }
+
     /** The segment hashes recorded for file {@code id}, if they were computed already. */
     public Optional<SegmentHashes> segmentHashes(String id) {
         return query(c -> {
@@ -322,6 +402,75 @@ public class Catalogue {
             }
             return null;
         });
+    }
+
+    /**
+     * Records several verified copies on {@code node} (see {@link #recordVerified}) in one transaction: the
+     * replicator applies a polled batch of events this way.
+     */
+    public void recordVerified(String node, List<VerifiedCopy> copies) {
+        if (copies.isEmpty()) {
+            return;
+        }
+        try {
+            inTransaction(c -> {
+                Timestamp now = Timestamp.from(Instant.now());
+                List<VerifiedCopy> missing = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("UPDATE replicas SET state = ?, "
+                        + "partition_no = COALESCE(?, partition_no), offset_no = COALESCE(?, offset_no), verified_mtime = ?, "
+                        + "updated = ? WHERE file_id = ? AND node = ?")) {
+                    for (VerifiedCopy v : copies) {
+                        ps.setString(1, Replica.VERIFIED);
+                        ps.setObject(2, v.partition(), Types.INTEGER);
+                        ps.setObject(3, v.offset(), Types.BIGINT);
+                        ps.setLong(4, v.mtime());
+                        ps.setTimestamp(5, now);
+                        ps.setString(6, v.blob());
+                        ps.setString(7, node);
+                        if (ps.executeUpdate() == 0) {
+                            missing.add(v);
+                        }
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO replicas "
+                            + "(file_id, node, state, partition_no, offset_no, verified_mtime, updated) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                        for (VerifiedCopy v : missing) {
+                            ps.setString(1, v.blob());
+                            ps.setString(2, node);
+                            ps.setString(3, Replica.VERIFIED);
+                            ps.setObject(4, v.partition(), Types.INTEGER);
+                            ps.setObject(5, v.offset(), Types.BIGINT);
+                            ps.setLong(6, v.mtime());
+                            ps.setTimestamp(7, now);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO outbox (event_id, file_id, type, payload, created) VALUES (?, ?, ?, ?, ?)")) {
+                    for (VerifiedCopy v : copies) {
+                        if (v.event() != null) {
+                            ps.setString(1, v.event().eventId());
+                            ps.setString(2, v.event().fileId());
+                            ps.setString(3, v.event().type());
+                            ps.setString(4, v.event().payload());
+                            ps.setTimestamp(5, now);
+                            ps.addBatch();
+                        }
+                    }
+                    ps.executeBatch();
+                }
+                return null;
+            });
+        } finally {
+            copies.forEach(v -> writeListeners.forEach(l -> l.accept(v.blob())));
+        }
+    }
+
+    /** A verified copy of {@code blob} made from the event at {@code partition}/{@code offset}, and the event to emit. */
+    public record VerifiedCopy(String blob, Integer partition, Long offset, long mtime, OutboxEvent event) {
     }
 
     /** Sets the state of an existing replica row of blob {@code id} (e.g. {@code BAD} after a failed check). */
@@ -623,6 +772,11 @@ public class Catalogue {
             ps.setTimestamp(7, Timestamp.from(Instant.now()));
             ps.executeUpdate();
         }
+    }
+
+    /** {@code n} comma-separated parameter marks, for an {@code IN (...)} list. */
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     /** {@code text} matched literally by {@code LIKE ... ESCAPE '!'}. */

@@ -2,7 +2,19 @@ package io.caravan.processors.replicate;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.caravan.connectors.storage.StorageNode;
@@ -26,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@code caravan.file.stored}: copy the file from a node that has it verified, check size and
  * SHA-256 while writing, record the replica with the event's Kafka position. Idempotent: a verified
  * copy already present is left alone. {@code caravan.file.deleted}: remove the copy. Events of another
- * group are skipped. A failure throws, so the offset is not committed and the event comes again.
+ * group are skipped. Events come a polled batch at a time; a failure throws, so no offset of the batch
+ * is committed and the batch comes again (the copies already made are then skipped).
  */
 public class Replicator {
 
@@ -39,60 +52,172 @@ public class Replicator {
     private final Tracker tracker;
     private final ReplicaVerifier verifier;
 
+    private final ExecutorService copiers;
+
     public Replicator(Catalogue catalogue, Tracker tracker, ReplicaVerifier verifier) {
+        this(catalogue, tracker, verifier, 1);
+    }
+
+    /**
+     * @param copyThreads how many files of one batch are copied at once (each copy waits for its fsyncs, so a
+     *                    few in parallel keep a node's replication up with many concurrent uploads)
+     */
+    public Replicator(Catalogue catalogue, Tracker tracker, ReplicaVerifier verifier, int copyThreads) {
         this.catalogue = catalogue;
         this.tracker = tracker;
         this.verifier = verifier;
+        AtomicInteger n = new AtomicInteger();
+        this.copiers = copyThreads <= 1 ? null : Executors.newFixedThreadPool(copyThreads, r -> {
+            Thread t = new Thread(r, "caravan-copy-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /** Applies the event in the exchange body to the node named by the {@link #NODE} header. */
+    /**
+     * Applies the events in the exchange body, in order, to the node named by the {@link #NODE} header. The
+     * body is one polled batch (a list of Kafka record exchanges, the consumer's {@code batching} mode) or a
+     * single record. The files of consecutive {@code stored} events are looked up in one query and their
+     * copies recorded in one transaction.
+     */
     public void apply(Exchange exchange) throws IOException {
         String nodeName = exchange.getIn().getHeader(NODE, String.class);
         StorageNode target = tracker.nodes().node(nodeName)
                 .orElseThrow(() -> new IllegalArgumentException("unknown node " + nodeName));
-        JsonNode event = HttpResponses.JSON.readTree(exchange.getIn().getBody(String.class));
-        String type = event.path("type").asText();
-        JsonNode data = event.path("data");
-        String id = data.path("id").asText();
-        if (!target.group().equals(data.path("group").asText())) {
+        List<Pending> pending = new ArrayList<>();
+        for (Exchange record : records(exchange)) {
+            JsonNode event = HttpResponses.JSON.readTree(record.getIn().getBody(String.class));
+            String type = event.path("type").asText();
+            JsonNode data = event.path("data");
+            if (!target.group().equals(data.path("group").asText())) {
+                continue;
+            }
+            String id = data.path("id").asText();
+            switch (type) {
+                case CloudEvents.FILE_STORED -> pending.add(new Pending(id,
+                        record.getIn().getHeader(KafkaConstants.PARTITION, Integer.class),
+                        record.getIn().getHeader(KafkaConstants.OFFSET, Long.class)));
+                case CloudEvents.FILE_DELETED -> {
+                    copyAll(target, pending); // in log order: a copy before a later delete of the same bytes
+                    removeUnused(target, data.path("blob").asText(id));
+                }
+                default -> LOG.debug("ignoring event type {}", type);
+            }
+        }
+        copyAll(target, pending);
+    }
+
+    /** Commits, for each partition in the exchange body (a batch or one record), the offset after its last event. */
+    public void commit(Exchange exchange) {
+        Map<Integer, KafkaManualCommit> lastPerPartition = new HashMap<>();
+        for (Exchange record : records(exchange)) {
+            KafkaManualCommit manual = record.getIn().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            if (manual != null) {
+                lastPerPartition.put(record.getIn().getHeader(KafkaConstants.PARTITION, Integer.class), manual);
+            }
+        }
+        lastPerPartition.values().forEach(KafkaManualCommit::commit);
+    }
+
+    /** The record exchanges of a batching consumer's exchange, or the exchange itself when it is one record. */
+    private static List<Exchange> records(Exchange exchange) {
+        Object body = exchange.getIn().getBody();
+        if (body instanceof List<?> list && (list.isEmpty() || list.get(0) instanceof Exchange)) {
+            return list.stream().map(Exchange.class::cast).toList();
+        }
+        return List.of(exchange);
+    }
+
+    /** A {@code stored} event waiting to be applied: the file and the event's position. */
+    private record Pending(String id, Integer partition, Long offset) {
+    }
+
+    /**
+     * Copies the files of {@code pending} that this node lacks (or whose copy does not check out), records
+     * the copies that were made in one transaction, even when a later one failed, and empties {@code pending}.
+     */
+    private void copyAll(StorageNode target, List<Pending> pending) throws IOException {
+        if (pending.isEmpty()) {
             return;
         }
-        Integer partition = exchange.getIn().getHeader(KafkaConstants.PARTITION, Integer.class);
-        Long offset = exchange.getIn().getHeader(KafkaConstants.OFFSET, Long.class);
-        switch (type) {
-            case CloudEvents.FILE_STORED -> copy(target, id, partition, offset);
-            case CloudEvents.FILE_DELETED -> removeUnused(target, data.path("blob").asText(id));
-            default -> LOG.debug("ignoring event type {}", type);
+        Map<String, StoredFile> files = catalogue.stored(pending.stream().map(Pending::id).toList());
+        List<Callable<Catalogue.VerifiedCopy>> work = new ArrayList<>();
+        Set<String> blobs = new HashSet<>();
+        for (Pending p : pending) {
+            StoredFile stored = files.get(p.id());
+            if (stored != null && blobs.add(stored.file().blob())) {
+                work.add(() -> copyIfNeeded(target, stored, p));
+            } // else deleted since (the delete event follows in the log), or bytes this batch copies already
+        }
+        pending.clear();
+        List<Catalogue.VerifiedCopy> copies = new ArrayList<>();
+        Exception failure = null;
+        for (Future<Catalogue.VerifiedCopy> f : run(work)) {
+            try {
+                Catalogue.VerifiedCopy copy = f.get();
+                if (copy != null) {
+                    copies.add(copy);
+                }
+            } catch (ExecutionException e) {
+                failure = failure == null ? (Exception) e.getCause() : failure;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure == null ? e : failure;
+            }
+        }
+        try {
+            catalogue.recordVerified(target.name(), copies); // the ones made, even when another failed
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
+        }
+        if (failure instanceof IOException io) {
+            throw io;
+        } else if (failure instanceof RuntimeException re) {
+            throw re;
+        } else if (failure != null) {
+            throw new IOException(failure);
+        }
+        // deleted while we copied: do not leave resurrected copies behind
+        for (String blob : catalogue.unusedBlobs(copies.stream().map(Catalogue.VerifiedCopy::blob).toList())) {
+            remove(target, blob);
         }
     }
 
-    /** Commits the consumer offset of the event just applied. */
-    public void commit(Exchange exchange) {
-        KafkaManualCommit manual = exchange.getIn().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-        if (manual != null) {
-            manual.commit();
+    /** Runs {@code work} on the copy threads (or here, with one), waiting for all of it. */
+    private List<Future<Catalogue.VerifiedCopy>> run(List<Callable<Catalogue.VerifiedCopy>> work) {
+        if (copiers == null || work.size() == 1) {
+            List<Future<Catalogue.VerifiedCopy>> done = new ArrayList<>();
+            for (Callable<Catalogue.VerifiedCopy> c : work) {
+                FutureTask<Catalogue.VerifiedCopy> task = new FutureTask<>(c);
+                task.run();
+                done.add(task);
+            }
+            return done;
+        }
+        try {
+            return copiers.invokeAll(work);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while copying", e);
         }
     }
 
-    private void copy(StorageNode target, String id, Integer partition, Long offset) throws IOException {
-        StoredFile stored = catalogue.stored(id).orElse(null);
-        if (stored == null) {
-            return; // deleted since: the delete event follows in the log
-        }
+    /** Copies the stored file to {@code target} unless its copy there checks out; the copy made, or null. */
+    private Catalogue.VerifiedCopy copyIfNeeded(StorageNode target, StoredFile stored, Pending p) throws IOException {
         FileRecord file = stored.file();
-        List<Replica> replicas = stored.replicas();
-        Replica here = replicas.stream().filter(r -> r.node().equals(target.name())).findFirst().orElse(null);
+        Replica here = stored.replicas().stream().filter(r -> r.node().equals(target.name())).findFirst().orElse(null);
         if (here != null && here.isVerified() && verifier.trusted(target, file, here)) {
-            return; // redelivered event, or the node that took the upload: nothing to do
+            return null; // redelivered event, or the node that took the upload: nothing to do
         }
         if (!tracker.state(target.name()).replicable()) {
             throw new IOException("node " + target.name() + " is " + tracker.state(target.name()) + ", will retry");
         }
-        copyFromGoodReplica(target, file, replicas, partition, offset,
+        StoredObject written = copyBytes(target, file, stored.replicas());
+        return new Catalogue.VerifiedCopy(file.blob(), p.partition(), p.offset(), written.lastModified(),
                 CloudEvents.fileEvent(CloudEvents.REPLICA_SYNCED, file, target.name()));
-        if (catalogue.blobGroup(file.blob()).isEmpty()) {
-            remove(target, file.blob()); // deleted while we copied: do not leave a resurrected copy behind
-        }
     }
 
     /**
@@ -103,6 +228,17 @@ public class Replicator {
      */
     void copyFromGoodReplica(StorageNode target, FileRecord file, List<Replica> replicas, Integer partition,
                              Long offset, OutboxEvent event) throws IOException {
+        StoredObject written = copyBytes(target, file, replicas);
+        catalogue.recordVerified(file.blob(), target.name(), partition, offset, written.lastModified(), event);
+    }
+
+    /**
+     * Copies the bytes of {@code file} to {@code target} from another node whose copy checks out, verifying
+     * size and SHA-256 on the way; the new copy's status, not yet recorded.
+     *
+     * @throws IOException when no other node has a good copy or every copy attempt failed
+     */
+    private StoredObject copyBytes(StorageNode target, FileRecord file, List<Replica> replicas) throws IOException {
         IOException last = new IOException("no good replica of " + file.id() + " to copy from");
         for (Replica r : replicas) {
             StorageNode source = tracker.nodes().node(r.node()).orElse(null);
@@ -120,9 +256,8 @@ public class Replicator {
                 if (written == null) {
                     throw new IOException("copy of " + file.blob() + " vanished from " + target.name());
                 }
-                catalogue.recordVerified(file.blob(), target.name(), partition, offset, written.lastModified(), event);
                 LOG.debug("copied {} from {} to {}", file.id(), source.name(), target.name());
-                return;
+                return written;
             } catch (IOException e) {
                 last = e;
                 LOG.warn("copy of {} from {} to {} failed: {}", file.id(), source.name(), target.name(), e.getMessage());
