@@ -13,9 +13,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.UUID;
 
 /**
  * A storage node on a local directory: every file is a plain file under {@code <dir>/<fan-out>/<key>}.
@@ -70,9 +70,11 @@ public class DiskStorageNode implements StorageNode {
     @Override
     public long write(String key, InputStream in) throws IOException {
         Path target = pathOf(key);
-        Files.createDirectories(tmp);
-        Path part = tmp.resolve(key + "." + UUID.randomUUID() + ".part");
+        ensureDirectory(tmp);
+        // a temporary name only has to be new (CREATE_NEW checks): no SecureRandom on every write
+        Path part = tmp.resolve(key + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
         long written = 0;
+        boolean moved = false;
         try {
             try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 byte[] buf = new byte[BUFFER];
@@ -87,16 +89,26 @@ public class DiskStorageNode implements StorageNode {
                 }
                 out.force(true);
             }
-            Files.createDirectories(target.getParent());
+            ensureDirectory(target.getParent());
             try {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            moved = true;
             syncDirectory(target.getParent());
             return written;
         } finally {
-            Files.deleteIfExists(part);
+            if (!moved) {
+                Files.deleteIfExists(part);
+            }
+        }
+    }
+
+    /** Creates {@code directory} unless it is there (the common case costs one stat, not a failed mkdir). */
+    private static void ensureDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
         }
     }
 
