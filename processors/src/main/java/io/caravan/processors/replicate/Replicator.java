@@ -54,10 +54,6 @@ public class Replicator {
 
     private final ExecutorService copiers;
 
-    public Replicator(Catalogue catalogue, Tracker tracker, ReplicaVerifier verifier) {
-        this(catalogue, tracker, verifier, 1);
-    }
-
     /**
      * @param copyThreads how many files of one batch are copied at once (each copy waits for its fsyncs, so a
      *                    few in parallel keep a node's replication up with many concurrent uploads)
