@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -222,85 +221,53 @@ public class Catalogue {
 
     /** The stored file {@code id} with its replicas, in one query; empty when there is no such file or it was deleted. */
     public Optional<StoredFile> stored(String id) {
-        return query(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + FILE_COLUMNS + ", r.file_id, r.node, r.state, r.partition_no, r.offset_no, r.verified_mtime "
-                            + "FROM files f LEFT JOIN replicas r ON r.file_id = f.blob WHERE f.id = ? ORDER BY r.node")) {
-                ps.setString(1, id);
-                FileRecord file = null;
-                List<Replica> replicas = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        file = file == null ? fileRecord(rs) : file;
-                        if (rs.getString(10) != null) {
-                            replicas.add(replica(rs, 10));
-                        }
-                    }
-                }
-                return file == null || !file.isStored() ? Optional.empty() : Optional.of(new StoredFile(file, replicas));
-            }
-        });
+        return Optional.ofNullable(stored(List.of(id)).get(id));
     }
 
     /**
-     * The stored files among {@code ids} with their replicas, by id, in one query per 500 ids; deleted and
-     * unknown ids are left out.
+     * The stored files among {@code ids} with their replicas, by id, in one query per {@value #IN_LIST_MAX}
+     * ids; deleted and unknown ids are left out.
      */
     public Map<String, StoredFile> stored(Collection<String> ids) {
-        Map<String, StoredFile> out = new HashMap<>();
-        List<String> all = List.copyOf(new LinkedHashSet<>(ids));
-        for (int from = 0; from < all.size(); from += IN_LIST_MAX) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST_MAX));
-            out.putAll(query(c -> {
+        Map<String, FileRecord> files = new HashMap<>();
+        Map<String, List<Replica>> replicas = new HashMap<>();
+        for (List<String> chunk : inLists(ids)) {
+            query(c -> {
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT " + FILE_COLUMNS + ", r.file_id, r.node, r.state, r.partition_no, r.offset_no, r.verified_mtime "
                                 + "FROM files f LEFT JOIN replicas r ON r.file_id = f.blob WHERE f.id IN ("
                                 + placeholders(chunk.size()) + ") AND f.state = ? ORDER BY f.id, r.node")) {
-                    int i = 1;
-                    for (String id : chunk) {
-                        ps.setString(i++, id);
-                    }
+                    int i = bindAll(ps, chunk);
                     ps.setString(i, FileRecord.STORED);
-                    Map<String, FileRecord> files = new LinkedHashMap<>();
-                    Map<String, List<Replica>> replicas = new HashMap<>();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            FileRecord file = files.computeIfAbsent(rs.getString(1), k -> {
-                                try {
-                                    return fileRecord(rs);
-                                } catch (SQLException e) {
-                                    throw new CatalogueException(e);
-                                }
-                            });
-                            List<Replica> list = replicas.computeIfAbsent(file.id(), k -> new ArrayList<>());
+                            String id = rs.getString(1);
+                            if (!files.containsKey(id)) {
+                                files.put(id, fileRecord(rs));
+                                replicas.put(id, new ArrayList<>());
+                            }
                             if (rs.getString(10) != null) {
-                                list.add(replica(rs, 10));
+                                replicas.get(id).add(replica(rs, 10));
                             }
                         }
                     }
-                    Map<String, StoredFile> found = new HashMap<>();
-                    files.forEach((id, f) -> found.put(id, new StoredFile(f, replicas.get(id))));
-                    return found;
                 }
-            }));
+                return null;
+            });
         }
+        Map<String, StoredFile> out = new HashMap<>();
+        files.forEach((id, f) -> out.put(id, new StoredFile(f, replicas.get(id))));
         return out;
     }
 
-    /** Those of {@code blobs} that no stored file uses any more (their bytes may go). */
+    /** Those of {@code blobs} that no stored file uses any more (their bytes may go); see {@link #blobGroup}. */
     public Set<String> unusedBlobs(Collection<String> blobs) {
         Set<String> unused = new HashSet<>(blobs);
-        List<String> all = List.copyOf(unused);
-        for (int from = 0; from < all.size(); from += IN_LIST_MAX) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_LIST_MAX));
+        for (List<String> chunk : inLists(blobs)) {
             query(c -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT f.blob FROM files f WHERE f.blob IN ("
                         + placeholders(chunk.size()) + ") AND f.state = ?")) {
-                    int i = 1;
-                    for (String blob : chunk) {
-                        ps.setString(i++, blob);
-                    }
-                    ps.setString(i, FileRecord.STORED);
+                    ps.setString(bindAll(ps, chunk), FileRecord.STORED);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             unused.remove(rs.getString(1));
@@ -380,28 +347,7 @@ public class Catalogue {
      * the copy's modification time, and optionally an event, all in one transaction.
      */
     public void recordVerified(String id, String node, Integer partition, Long offset, long mtime, OutboxEvent event) {
-        writing(id, c -> {
-            int n;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE replicas SET state = ?, "
-                    + "partition_no = COALESCE(?, partition_no), offset_no = COALESCE(?, offset_no), verified_mtime = ?, "
-                    + "updated = ? WHERE file_id = ? AND node = ?")) {
-                ps.setString(1, Replica.VERIFIED);
-                ps.setObject(2, partition, Types.INTEGER);
-                ps.setObject(3, offset, Types.BIGINT);
-                ps.setLong(4, mtime);
-                ps.setTimestamp(5, Timestamp.from(Instant.now()));
-                ps.setString(6, id);
-                ps.setString(7, node);
-                n = ps.executeUpdate();
-            }
-            if (n == 0) {
-                insertReplica(c, id, node, Replica.VERIFIED, partition, offset, mtime);
-            }
-            if (event != null) {
-                insertOutbox(c, event);
-            }
-            return null;
-        });
+        recordVerified(node, List.of(new VerifiedCopy(id, partition, offset, mtime, event)));
     }
 
     /**
@@ -414,53 +360,24 @@ public class Catalogue {
         }
         try {
             inTransaction(c -> {
-                Timestamp now = Timestamp.from(Instant.now());
-                List<VerifiedCopy> missing = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("UPDATE replicas SET state = ?, "
+                try (PreparedStatement update = c.prepareStatement("UPDATE replicas SET state = ?, "
                         + "partition_no = COALESCE(?, partition_no), offset_no = COALESCE(?, offset_no), verified_mtime = ?, "
                         + "updated = ? WHERE file_id = ? AND node = ?")) {
                     for (VerifiedCopy v : copies) {
-                        ps.setString(1, Replica.VERIFIED);
-                        ps.setObject(2, v.partition(), Types.INTEGER);
-                        ps.setObject(3, v.offset(), Types.BIGINT);
-                        ps.setLong(4, v.mtime());
-                        ps.setTimestamp(5, now);
-                        ps.setString(6, v.blob());
-                        ps.setString(7, node);
-                        if (ps.executeUpdate() == 0) {
-                            missing.add(v);
+                        update.setString(1, Replica.VERIFIED);
+                        update.setObject(2, v.partition(), Types.INTEGER);
+                        update.setObject(3, v.offset(), Types.BIGINT);
+                        update.setLong(4, v.mtime());
+                        update.setTimestamp(5, Timestamp.from(Instant.now()));
+                        update.setString(6, v.blob());
+                        update.setString(7, node);
+                        if (update.executeUpdate() == 0) {
+                            insertReplica(c, v.blob(), node, Replica.VERIFIED, v.partition(), v.offset(), v.mtime());
                         }
-                    }
-                }
-                if (!missing.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO replicas "
-                            + "(file_id, node, state, partition_no, offset_no, verified_mtime, updated) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                        for (VerifiedCopy v : missing) {
-                            ps.setString(1, v.blob());
-                            ps.setString(2, node);
-                            ps.setString(3, Replica.VERIFIED);
-                            ps.setObject(4, v.partition(), Types.INTEGER);
-                            ps.setObject(5, v.offset(), Types.BIGINT);
-                            ps.setLong(6, v.mtime());
-                            ps.setTimestamp(7, now);
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO outbox (event_id, file_id, type, payload, created) VALUES (?, ?, ?, ?, ?)")) {
-                    for (VerifiedCopy v : copies) {
                         if (v.event() != null) {
-                            ps.setString(1, v.event().eventId());
-                            ps.setString(2, v.event().fileId());
-                            ps.setString(3, v.event().type());
-                            ps.setString(4, v.event().payload());
-                            ps.setTimestamp(5, now);
-                            ps.addBatch();
+                            insertOutbox(c, v.event());
                         }
                     }
-                    ps.executeBatch();
                 }
                 return null;
             });
@@ -772,6 +689,25 @@ public class Catalogue {
             ps.setTimestamp(7, Timestamp.from(Instant.now()));
             ps.executeUpdate();
         }
+    }
+
+    /** {@code values} without repeats, cut into lists of at most {@value #IN_LIST_MAX}, one {@code IN (...)} each. */
+    private static List<List<String>> inLists(Collection<String> values) {
+        List<String> all = List.copyOf(new LinkedHashSet<>(values));
+        List<List<String>> lists = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += IN_LIST_MAX) {
+            lists.add(all.subList(from, Math.min(all.size(), from + IN_LIST_MAX)));
+        }
+        return lists;
+    }
+
+    /** Binds {@code values} to the first parameters of {@code ps}; the index of the next parameter. */
+    private static int bindAll(PreparedStatement ps, List<String> values) throws SQLException {
+        int i = 1;
+        for (String v : values) {
+            ps.setString(i++, v);
+        }
+        return i;
     }
 
     /** {@code n} comma-separated parameter marks, for an {@code IN (...)} list. */

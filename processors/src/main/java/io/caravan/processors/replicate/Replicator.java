@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,15 +54,15 @@ public class Replicator {
     private final ExecutorService copiers;
 
     /**
-     * @param copyThreads how many files of one batch are copied at once (each copy waits for its fsyncs, so a
-     *                    few in parallel keep a node's replication up with many concurrent uploads)
+     * @param copyThreads how many files of one batch are copied at once, by all replicators together (each
+     *                    copy waits for its fsyncs, so a few in parallel keep up with many concurrent uploads)
      */
     public Replicator(Catalogue catalogue, Tracker tracker, ReplicaVerifier verifier, int copyThreads) {
         this.catalogue = catalogue;
         this.tracker = tracker;
         this.verifier = verifier;
         AtomicInteger n = new AtomicInteger();
-        this.copiers = copyThreads <= 1 ? null : Executors.newFixedThreadPool(copyThreads, r -> {
+        this.copiers = Executors.newFixedThreadPool(Math.max(1, copyThreads), r -> {
             Thread t = new Thread(r, "caravan-copy-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -148,18 +147,20 @@ public class Replicator {
         pending.clear();
         List<Catalogue.VerifiedCopy> copies = new ArrayList<>();
         Exception failure = null;
-        for (Future<Catalogue.VerifiedCopy> f : run(work)) {
-            try {
-                Catalogue.VerifiedCopy copy = f.get();
-                if (copy != null) {
-                    copies.add(copy);
+        try {
+            for (Future<Catalogue.VerifiedCopy> f : copiers.invokeAll(work)) {
+                try {
+                    Catalogue.VerifiedCopy copy = f.get();
+                    if (copy != null) {
+                        copies.add(copy);
+                    }
+                } catch (ExecutionException e) {
+                    failure = failure == null ? (Exception) e.getCause() : failure;
                 }
-            } catch (ExecutionException e) {
-                failure = failure == null ? (Exception) e.getCause() : failure;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure == null ? e : failure;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = e; // stopping: the batch is not committed and comes again
         }
         try {
             catalogue.recordVerified(target.name(), copies); // the ones made, even when another failed
@@ -179,25 +180,6 @@ public class Replicator {
         // deleted while we copied: do not leave resurrected copies behind
         for (String blob : catalogue.unusedBlobs(copies.stream().map(Catalogue.VerifiedCopy::blob).toList())) {
             remove(target, blob);
-        }
-    }
-
-    /** Runs {@code work} on the copy threads (or here, with one), waiting for all of it. */
-    private List<Future<Catalogue.VerifiedCopy>> run(List<Callable<Catalogue.VerifiedCopy>> work) {
-        if (copiers == null || work.size() == 1) {
-            List<Future<Catalogue.VerifiedCopy>> done = new ArrayList<>();
-            for (Callable<Catalogue.VerifiedCopy> c : work) {
-                FutureTask<Catalogue.VerifiedCopy> task = new FutureTask<>(c);
-                task.run();
-                done.add(task);
-            }
-            return done;
-        }
-        try {
-            return copiers.invokeAll(work);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while copying", e);
         }
     }
 
