@@ -167,6 +167,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         served.setMaxEntries(Integer.parseInt(s.get("caravan.http.read-cache-size", "10000")));
         StreamProcessor stream = new StreamProcessor(catalogue, served, tracker, verifier,
                 new ServingPolicy(s.get("caravan.http.cors-origins", "*")), signer);
+        stream.setRelay(Boolean.parseBoolean(s.get("caravan.http.s3-relay", "true")));
         r.bind("stream", stream);
         ManifestProcessor manifest = new ManifestProcessor(catalogue, stream, tracker, signer);
         manifest.setSegmentSize(Long.parseLong(s.get("caravan.manifest.segment-size", "4194304")));

@@ -2,10 +2,12 @@ package io.caravan.processors.stream;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,10 +51,13 @@ public class StreamProcessor {
     private final Tracker tracker;
     private final ReplicaVerifier verifier;
     private static final SecureRandom BOUNDARY = new SecureRandom();
+    /** Validity of the presigned URL a relay sends at once (long enough for clocks a little apart). */
+    private static final Duration RELAY_URL_TTL = Duration.ofHours(1);
 
     private final AtomicInteger turn = new AtomicInteger();
     private int chunkSize = 64 * 1024;
     private int remoteChunkSize = 256 * 1024;
+    private boolean relay = true;
 
     private final ServingPolicy policy;
     private final UrlSigner signer;
@@ -103,6 +108,15 @@ public class StreamProcessor {
     /** Bytes read from a remote node (S3) per chunk written to the socket (default 256 KiB). */
     public void setRemoteChunkSize(int remoteChunkSize) {
         this.remoteChunkSize = remoteChunkSize;
+    }
+
+    /**
+     * Whether a single range from a node with a plain-HTTP object URL (an S3 node on {@code http://}) is relayed
+     * by Netty from a presigned URL ({@link RelayedResponse}: no copy through the heap, as a reverse proxy does)
+     * instead of read through the node's SDK stream (default true).
+     */
+    public void setRelay(boolean relay) {
+        this.relay = relay;
     }
 
     /**
@@ -190,6 +204,13 @@ public class StreamProcessor {
                 if (local.isPresent()) {
                     // a local disk: sent zero-copy (ZeroCopyEncoder)
                     response = new FileRegionResponse(status, openChannel(local.get(), file), range.first(), range.length());
+                    HttpResponses.finish(exchange, response);
+                    return headers(exchange, response, stored, contentType, length, contentRange);
+                }
+                Optional<URI> source = relay ? relaySource(node, file) : Optional.empty();
+                if (source.isPresent()) {
+                    // a remote node with a plain-HTTP URL: relayed buffer by buffer (ZeroCopyEncoder, HttpRelay)
+                    response = new RelayedResponse(status, source.get(), range.first(), range.length());
                     HttpResponses.finish(exchange, response);
                     return headers(exchange, response, stored, contentType, length, contentRange);
                 }
@@ -307,6 +328,11 @@ public class StreamProcessor {
             }
         }
         return null;
+    }
+
+    /** The object's presigned URL when it is plain HTTP (TLS sources are read through the node's SDK). */
+    private static Optional<URI> relaySource(StorageNode node, FileRecord file) throws IOException {
+        return node.directUrl(file.blob(), RELAY_URL_TTL).filter(u -> "http".equalsIgnoreCase(u.getScheme()));
     }
 
     private ChunkedInput<ByteBuf> open(StorageNode node, FileRecord file, long offset, long length) throws IOException {
