@@ -10,7 +10,10 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.h2.mvstore.MVStore;
 import org.postgresql.ds.PGConnectionPoolDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,32 @@ public final class Database {
             return pool;
         }
         throw new IllegalArgumentException("unsupported JDBC URL (use jdbc:h2: or jdbc:postgresql:): " + url);
+    }
+
+    /**
+     * Rewrites the live pages of the embedded H2 file's sparsest chunks into new ones, at most
+     * {@code writeLimit} bytes, so that the old chunks' space is reused. H2 does this itself only from its
+     * background writer, which runs only with a write delay; Caravan keeps {@code WRITE_DELAY=0} so that a
+     * commit is in the file before the client hears 201, and without this the file grows by every commit
+     * (tens of KB per upload). A no-op for PostgreSQL (autovacuum).
+     *
+     * @return the file's fill rate in percent afterwards, or -1 when the database is not an embedded H2 one
+     */
+    public static int compact(DataSource ds, int targetFillRate, int writeLimit) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            if (!c.isWrapperFor(JdbcConnection.class)
+                    || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
+                return -1;
+            }
+            MVStore store = session.getDatabase().getStore().getMvStore();
+            if (store.getFileStore() == null || store.isClosed()) {
+                return -1;
+            }
+            if (store.compact(targetFillRate, writeLimit)) {
+                store.commit(); // the rewritten pages reach the file now, not with the next transaction
+            }
+            return store.getFileStore().getChunksFillRate();
+        }
     }
 
     /** Closes what {@link #open} opened. */

@@ -25,6 +25,10 @@ import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
+import io.caravan.connectors.jdbc.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The catalogue: files, their replicas, the outbox and the nodes, in one JDBC database.
  *
@@ -39,21 +43,50 @@ public class Catalogue {
     /** At most this many values in one {@code IN (...)} list. */
     private static final int IN_LIST_MAX = 500;
 
+    private static final Logger LOG = LoggerFactory.getLogger(Catalogue.class);
+
+    /** Most new files one shared commit records. */
+    private static final int GROUP_MAX = 64;
+
     private final DataSource ds;
+    private final GroupCommit storedInserts;
     private final List<Consumer<String>> writeListeners = new CopyOnWriteArrayList<>();
 
     public Catalogue(DataSource ds) {
         this.ds = ds;
+        this.storedInserts = new GroupCommit(ds, GROUP_MAX);
     }
 
-    /** Records a newly stored file with its metadata, its first verified replica and its event, atomically. */
+    /**
+     * Keeps the embedded database file from growing by every commit: rewrites the live rows of its sparsest
+     * parts, at most {@code writeLimitBytes} a call ({@link Database#compact}; nothing to do on PostgreSQL).
+     * Called by the {@code catalogue-compact} route.
+     */
+    public void compact(int targetFillRate, int writeLimitBytes) {
+        try {
+            int fill = Database.compact(ds, targetFillRate, writeLimitBytes);
+            if (fill >= 0) {
+                LOG.debug("catalogue file compacted: chunks {}% full", fill);
+            }
+        } catch (SQLException e) {
+            throw new CatalogueException(e);
+        }
+    }
+
+    /**
+     * Records a newly stored file with its metadata, its first verified replica and its event, atomically.
+     * Uploads that finish at the same time share one commit ({@link GroupCommit}); this returns once committed.
+     */
     public void insertStored(FileRecord f, Map<String, String> meta, String node, Long mtime, OutboxEvent event) {
-        writing(f.id(), c -> {
-            insertFile(c, f, meta);
-            insertReplica(c, f.blob(), node, Replica.VERIFIED, null, null, mtime);
-            insertOutbox(c, event);
-            return null;
-        });
+        try {
+            storedInserts.run(c -> {
+                insertFile(c, f, meta);
+                insertReplica(c, f.blob(), node, Replica.VERIFIED, null, null, mtime);
+                insertOutbox(c, event);
+            });
+        } finally {
+            writeListeners.forEach(l -> l.accept(f.id()));
+        }
     }
 
     /**
