@@ -45,16 +45,11 @@ public class Catalogue {
 
     private static final Logger LOG = LoggerFactory.getLogger(Catalogue.class);
 
-    /** Most new files one shared commit records. */
-    private static final int GROUP_MAX = 64;
-
     private final DataSource ds;
-    private final GroupCommit storedInserts;
     private final List<Consumer<String>> writeListeners = new CopyOnWriteArrayList<>();
 
     public Catalogue(DataSource ds) {
         this.ds = ds;
-        this.storedInserts = new GroupCommit(ds, GROUP_MAX);
     }
 
     /**
@@ -73,20 +68,14 @@ public class Catalogue {
         }
     }
 
-    /**
-     * Records a newly stored file with its metadata, its first verified replica and its event, atomically.
-     * Uploads that finish at the same time share one commit ({@link GroupCommit}); this returns once committed.
-     */
+    /** Records a newly stored file with its metadata, its first verified replica and its event, atomically. */
     public void insertStored(FileRecord f, Map<String, String> meta, String node, Long mtime, OutboxEvent event) {
-        try {
-            storedInserts.run(c -> {
-                insertFile(c, f, meta);
-                insertReplica(c, f.blob(), node, Replica.VERIFIED, null, null, mtime);
-                insertOutbox(c, event);
-            });
-        } finally {
-            writeListeners.forEach(l -> l.accept(f.id()));
-        }
+        writing(f.id(), c -> {
+            insertFile(c, f, meta);
+            insertReplica(c, f.blob(), node, Replica.VERIFIED, null, null, mtime);
+            insertOutbox(c, event);
+            return null;
+        });
     }
 
     /**
