@@ -57,7 +57,7 @@ public final class Database {
      * commit is in the file before the client hears 201, and without this the file grows by every commit
      * (tens of KB per upload). A no-op for PostgreSQL (autovacuum).
      *
-     * @return the file's fill rate in percent afterwards, or -1 when the database is not an embedded H2 one
+     * @return how full the file's chunks are afterwards, in percent,, or -1 when the database is not an embedded H2 one
      */
     public static int compact(DataSource ds, int targetFillRate, int writeLimit) throws SQLException {
         try (Connection c = ds.getConnection()) {

@@ -3,13 +3,9 @@ package io.caravan.processors.stream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.caravan.processors.http.HttpResponses;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -23,7 +19,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -33,7 +28,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -312,23 +306,10 @@ final class HttpRelay extends ChannelInboundHandlerAdapter {
     }
 
     private FullHttpResponse unavailable(String reason) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", "storage node unavailable: " + reason);
-        body.put("status", 503);
-        byte[] bytes;
-        try {
-            bytes = HttpResponses.JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            bytes = "{\"error\":\"storage node unavailable\",\"status\":503}".getBytes(StandardCharsets.UTF_8);
-        }
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                Unpooled.wrappedBuffer(bytes));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-        r.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        r.headers().set("X-Content-Type-Options", "nosniff");
+        FullHttpResponse r = HttpResponses.error(null, 503, "storage node unavailable: " + reason);
         String connection = response.headers().get(HttpHeaderNames.CONNECTION);
         if (connection != null) {
-            r.headers().set(HttpHeaderNames.CONNECTION, connection);
+            r.headers().set(HttpHeaderNames.CONNECTION, connection); // Connection: close, as the request asked
         }
         return r;
     }

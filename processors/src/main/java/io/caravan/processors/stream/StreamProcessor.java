@@ -184,6 +184,7 @@ public class StreamProcessor {
         long length;
         String contentRange = null;
         ChunkedInput<ByteBuf> body = null;
+        HttpResponse direct = null; // a body the transport sends without the heap (sendfile, relay)
         if (ranges != null && ranges.size() > 1) {
             String boundary = Long.toHexString(BOUNDARY.nextLong() & Long.MAX_VALUE) + Long.toHexString(System.nanoTime());
             StorageNode node = head ? null : chooseReplica(stored, replicaHint(exchange));
@@ -201,23 +202,22 @@ public class StreamProcessor {
             if (!head && length > 0) {
                 StorageNode node = chooseReplica(stored, replicaHint(exchange));
                 Optional<Path> local = node.localFile(file.blob());
+                Optional<URI> source = local.isPresent() || !relay ? Optional.empty() : relaySource(node, file);
                 if (local.isPresent()) {
                     // a local disk: sent zero-copy (ZeroCopyEncoder)
-                    response = new FileRegionResponse(status, openChannel(local.get(), file), range.first(), range.length());
-                    HttpResponses.finish(exchange, response);
-                    return headers(exchange, response, stored, contentType, length, contentRange);
-                }
-                Optional<URI> source = relay ? relaySource(node, file) : Optional.empty();
-                if (source.isPresent()) {
+                    direct = new FileRegionResponse(status, openChannel(local.get(), file), range.first(), range.length());
+                } else if (source.isPresent()) {
                     // a remote node with a plain-HTTP URL: relayed buffer by buffer (ZeroCopyEncoder, HttpRelay)
-                    response = new RelayedResponse(status, source.get(), range.first(), range.length());
-                    HttpResponses.finish(exchange, response);
-                    return headers(exchange, response, stored, contentType, length, contentRange);
+                    direct = new RelayedResponse(status, source.get(), range.first(), range.length());
+                } else {
+                    body = open(node, file, range.first(), range.length());
                 }
-                body = open(node, file, range.first(), range.length());
             }
         }
-        if (head || body == null) {
+        if (direct != null) {
+            response = direct;
+            HttpResponses.finish(exchange, response);
+        } else if (head || body == null) {
             if (body != null) {
                 closeQuietly(body);
             }

@@ -8,9 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
-import io.caravan.connectors.jdbc.Database;
+import io.caravan.processors.MemoryDatabase;
 import io.caravan.processors.replicate.CloudEvents;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
@@ -25,8 +24,7 @@ class CatalogueTest {
 
     @BeforeEach
     void database() throws Exception {
-        ds = JdbcConnectionPool.create("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Database.migrate(ds);
+        ds = MemoryDatabase.open();
         catalogue = new Catalogue(ds);
     }
 

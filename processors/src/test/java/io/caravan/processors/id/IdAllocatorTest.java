@@ -7,13 +7,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import io.caravan.connectors.jdbc.Database;
+import io.caravan.processors.MemoryDatabase;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +24,7 @@ class IdAllocatorTest {
 
     @BeforeEach
     void database() throws Exception {
-        ds = JdbcConnectionPool.create("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Database.migrate(ds);
+        ds = MemoryDatabase.open();
     }
 
     @AfterEach

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
-import io.caravan.connectors.jdbc.Database;
+import io.caravan.processors.MemoryDatabase;
 import io.caravan.processors.catalogue.Catalogue;
 import io.caravan.processors.catalogue.FileRecord;
 import io.caravan.processors.catalogue.OutboxEvent;
@@ -23,8 +22,7 @@ class OutboxRelayTest {
 
     @BeforeEach
     void database() throws Exception {
-        ds = JdbcConnectionPool.create("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Database.migrate(ds);
+        ds = MemoryDatabase.open();
         catalogue = new Catalogue(ds);
     }
 

@@ -7,12 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
-import io.caravan.connectors.jdbc.Database;
 import io.caravan.connectors.storage.DiskStorageNode;
 import io.caravan.connectors.storage.StorageNode;
 import io.caravan.connectors.storage.StorageNodes;
+import io.caravan.processors.MemoryDatabase;
 import io.caravan.processors.catalogue.Catalogue;
 import io.caravan.processors.http.CaravanException;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -41,8 +40,7 @@ class PlacementTest {
 
     @BeforeEach
     void cluster() throws Exception {
-        ds = JdbcConnectionPool.create("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
-        Database.migrate(ds);
+        ds = MemoryDatabase.open();
         StorageNodes nodes = new StorageNodes(List.of(
                 node("g1-a", 500), node("g1-b", 900),
                 node("g2-a", 700), node("g2-b", 800),
