@@ -13,7 +13,9 @@ import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RandomAccessStore;
 import org.postgresql.ds.PGConnectionPoolDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,13 +53,15 @@ public final class Database {
     }
 
     /**
-     * Rewrites the live pages of the embedded H2 file's sparsest chunks into new ones, at most
-     * {@code writeLimit} bytes, so that the old chunks' space is reused. H2 does this itself only from its
-     * background writer, which runs only with a write delay; Caravan keeps {@code WRITE_DELAY=0} so that a
-     * commit is in the file before the client hears 201, and without this the file grows by every commit
-     * (tens of KB per upload). A no-op for PostgreSQL (autovacuum).
+     * Keeps the embedded H2 file from growing by every commit. First rewrites the live pages of the
+     * sparsest chunks into new ones (at most {@code writeLimit} bytes), so that the old chunks become free
+     * space; then, while less than {@code targetFillRate} percent of the file is in use, moves up to
+     * {@code writeLimit} bytes of chunks from its end into that free space and truncates the file.
+     * H2 does both itself only from its background writer, which runs only with a write delay; Caravan
+     * keeps {@code WRITE_DELAY=0} so that a commit is in the file before the client hears 201, and without
+     * this the file grows by every commit (tens of KB per upload). A no-op for PostgreSQL (autovacuum).
      *
-     * @return how full the file's chunks are afterwards, in percent,, or -1 when the database is not an embedded H2 one
+     * @return the percentage of the file in use afterwards, or -1 when the database is not an embedded H2 one
      */
     public static int compact(DataSource ds, int targetFillRate, int writeLimit) throws SQLException {
         try (Connection c = ds.getConnection()) {
@@ -66,13 +70,19 @@ public final class Database {
                 return -1;
             }
             MVStore store = session.getDatabase().getStore().getMvStore();
-            if (store.getFileStore() == null || store.isClosed()) {
+            FileStore<?> file = store.getFileStore();
+            if (file == null || store.isClosed()) {
                 return -1;
             }
             if (store.compact(targetFillRate, writeLimit)) {
                 store.commit(); // the rewritten pages reach the file now, not with the next transaction
             }
-            return store.getFileStore().getChunksFillRate();
+            if (file instanceof RandomAccessStore chunks && chunks.getFillRate() < targetFillRate) {
+                // free space is reused only where a new chunk fits: without moving chunks into the gaps the
+                // file still grows (by ~10 KB per upload) while three quarters of it are free
+                chunks.compactMoveChunks(targetFillRate, writeLimit, store);
+            }
+            return file.getFillRate();
         }
     }
 

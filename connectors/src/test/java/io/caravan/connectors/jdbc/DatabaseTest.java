@@ -3,6 +3,7 @@ package io.caravan.connectors.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,9 +25,13 @@ class DatabaseTest {
     Path dir;
 
     @Test
-    void should_rewrite_the_sparse_chunks_of_an_h2_file_and_keep_every_row() throws Exception {
+    void should_rewrite_the_sparse_chunks_and_shrink_the_file_keeping_every_row() throws Exception {
         // H2 rewrites only chunks older than its retention time (45 s by default): 500 ms here
-        DataSource ds = Database.open("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;RETENTION_TIME=500", "sa", "");
+        String url = "jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;RETENTION_TIME=500";
+        Path file = dir.resolve("db.mv.db");
+        DataSource ds = Database.open(url, "sa", "");
+        long before;
+        long after;
         try {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR(200))");
@@ -41,18 +46,36 @@ class DatabaseTest {
                 }
             }
             Thread.sleep(1000);
-            int before = chunksFillRate(ds);
-            int after = Database.compact(ds, 80, 64 << 20);
-            assertTrue(before < 50, "the chunks of one-commit-per-row writes are sparse: " + before + "%");
-            assertTrue(after > before, "the sparse chunks were rewritten: " + before + "% -> " + after + "%");
-            try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT COUNT(*), SUM(CAST(TRIM(SUBSTRING(v, 7)) AS INT)) FROM t")) {
-                rs.next();
-                assertEquals(5000, rs.getInt(1));
-                assertEquals(4999L * 5000 / 2, rs.getLong(2), "every row kept its value");
+            int chunksBefore = chunksFillRate(ds);
+            before = Files.size(file);
+            int inUse = 0;
+            for (int pass = 0; pass < 20 && inUse < 80; pass++) {
+                inUse = Database.compact(ds, 80, 4 << 20);
             }
+            after = Files.size(file);
+            assertTrue(chunksBefore < 50, "the chunks of one-commit-per-row writes are sparse: " + chunksBefore + "%");
+            assertTrue(chunksFillRate(ds) > chunksBefore, "the sparse chunks were rewritten: " + chunksBefore + "% -> " + chunksFillRate(ds) + "%");
+            assertTrue(inUse >= 80, "chunks were moved into the free space: " + inUse + "% of the file in use");
+            assertTrue(after < before / 2, "the file shrank: " + before + " -> " + after + " bytes");
+            assertRows(ds);
         } finally {
             Database.close(ds);
+        }
+        // the moved chunks are what a restart reads
+        DataSource reopened = Database.open(url, "sa", "");
+        try {
+            assertRows(reopened);
+        } finally {
+            Database.close(reopened);
+        }
+    }
+
+    private static void assertRows(DataSource ds) throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*), SUM(CAST(TRIM(SUBSTRING(v, 7)) AS INT)) FROM t")) {
+            rs.next();
+            assertEquals(5000, rs.getInt(1));
+            assertEquals(4999L * 5000 / 2, rs.getLong(2), "every row kept its value");
         }
     }
 

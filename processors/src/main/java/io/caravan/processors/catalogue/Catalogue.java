@@ -54,14 +54,15 @@ public class Catalogue {
 
     /**
      * Keeps the embedded database file from growing by every commit: rewrites the live rows of its sparsest
-     * parts, at most {@code writeLimitBytes} a call ({@link Database#compact}; nothing to do on PostgreSQL).
+     * parts and moves its last parts into the space freed, at most {@code writeLimitBytes} each a call
+     * ({@link Database#compact}; nothing to do on PostgreSQL).
      * Called by the {@code catalogue-compact} route.
      */
     public void compact(int targetFillRate, int writeLimitBytes) {
         try {
             int fill = Database.compact(ds, targetFillRate, writeLimitBytes);
             if (fill >= 0) {
-                LOG.debug("catalogue file compacted: chunks {}% full", fill);
+                LOG.debug("catalogue file compacted: {}% of it in use", fill);
             }
         } catch (SQLException e) {
             throw new CatalogueException(e);
