@@ -11,7 +11,8 @@
 # Environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_BIG_MB, BENCH_MEM_MB, BENCH_UPLOAD_WARM (seconds of
 # 64 KB uploads before the rounds: the upload path runs much more code than a GET - Camel, H2, the
 # Kafka broker and clients - and on 2 cores the JIT compiler's share of the CPU falls below 5% only after
-# 100-120 s of it; default 150).
+# 100-120 s of it; default 150), BENCH_MIN_FREE_MB (free space the run checks for first: a full run
+# writes ~35 GB, mostly the 64 KB uploads, two replicas each; default 40960).
 # Needs java, mvn, curl, wrk, nginx (Debian's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,11 @@ for tool in java mvn curl wrk "$NGINX"; do
   command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (apt-get install -y wrk nginx curl maven)" >&2; exit 2; }
 done
 [ -f app/target/caravan.jar ] || mvn -B -q -DskipTests package
+# every 64 KB upload of the rounds is kept twice (both replicas) until the end, next to the big files
+# in nginx's root, Caravan's nodes and S3Proxy's buckets: a full disk shows up as failed copies
+NEED_MB=$(( SMOKE == 1 ? 512 : ${BENCH_MIN_FREE_MB:-40960} ))
+FREE_MB=$(df -Pm . | awk 'NR == 2 {print $4}')
+[ "$FREE_MB" -ge "$NEED_MB" ] || { echo "bench: needs ${NEED_MB} MiB free on $(df -P . | awk 'NR == 2 {print $6}'), has ${FREE_MB} (BENCH_MIN_FREE_MB)" >&2; exit 2; }
 
 rm -rf "$WORK"
 mkdir -p "$WORK/www" "$WORK/dav" "$WORK/nginx-tmp" "$WORK/s3/blobs" "$RESULTS"
@@ -124,7 +130,7 @@ replicated() { # id: waits until both copies are verified
     [ "$(curl -sf "http://127.0.0.1:$PORT/files/$1/info" | grep -o '"state":"VERIFIED"' | wc -l)" -ge 2 ] && return 0
     sleep 0.25
   done
-  echo "bench: $1 was not replicated in time" >&2; exit 1
+  echo "bench: $1 was not replicated in time (see $WORK/caravan.log)" >&2; exit 1
 }
 BIG_ID=$(upload "$WORK/www/big.bin")
 SMALL_ID=$(upload "$WORK/www/small.bin")
