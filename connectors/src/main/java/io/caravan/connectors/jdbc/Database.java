@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
@@ -65,15 +66,12 @@ public final class Database {
      */
     public static int compact(DataSource ds, int targetFillRate, int writeLimit) throws SQLException {
         try (Connection c = ds.getConnection()) {
-            if (!c.isWrapperFor(JdbcConnection.class)
-                    || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
+            Optional<MVStore> h2 = h2File(c);
+            if (h2.isEmpty()) {
                 return -1;
             }
-            MVStore store = session.getDatabase().getStore().getMvStore();
+            MVStore store = h2.get();
             FileStore<?> file = store.getFileStore();
-            if (file == null || store.isClosed()) {
-                return -1;
-            }
             if (store.compact(targetFillRate, writeLimit)) {
                 store.commit(); // the rewritten pages reach the file now, not with the next transaction
             }
@@ -84,6 +82,16 @@ public final class Database {
             }
             return file.getFillRate();
         }
+    }
+
+    /** The store of the embedded H2 file database behind {@code c}; empty for PostgreSQL or an in-memory H2. */
+    static Optional<MVStore> h2File(Connection c) throws SQLException {
+        if (!c.isWrapperFor(JdbcConnection.class)
+                || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
+            return Optional.empty();
+        }
+        MVStore store = session.getDatabase().getStore().getMvStore();
+        return store.getFileStore() == null || store.isClosed() ? Optional.empty() : Optional.of(store);
     }
 
     /** Closes what {@link #open} opened. */

@@ -12,9 +12,6 @@ import java.sql.Statement;
 
 import javax.sql.DataSource;
 
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
-import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +27,6 @@ class DatabaseTest {
         String url = "jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;RETENTION_TIME=500";
         Path file = dir.resolve("db.mv.db");
         DataSource ds = Database.open(url, "sa", "");
-        long before;
-        long after;
         try {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE t (k INT PRIMARY KEY, v VARCHAR(200))");
@@ -47,12 +42,12 @@ class DatabaseTest {
             }
             Thread.sleep(1000);
             int chunksBefore = chunksFillRate(ds);
-            before = Files.size(file);
+            long before = Files.size(file);
             int inUse = 0;
             for (int pass = 0; pass < 20 && inUse < 80; pass++) {
                 inUse = Database.compact(ds, 80, 4 << 20);
             }
-            after = Files.size(file);
+            long after = Files.size(file);
             assertTrue(chunksBefore < 50, "the chunks of one-commit-per-row writes are sparse: " + chunksBefore + "%");
             assertTrue(chunksFillRate(ds) > chunksBefore, "the sparse chunks were rewritten: " + chunksBefore + "% -> " + chunksFillRate(ds) + "%");
             assertTrue(inUse >= 80, "chunks were moved into the free space: " + inUse + "% of the file in use");
@@ -91,8 +86,7 @@ class DatabaseTest {
 
     private static int chunksFillRate(DataSource ds) throws Exception {
         try (Connection c = ds.getConnection()) {
-            MVStore store = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
-            return store.getFileStore().getChunksFillRate();
+            return Database.h2File(c).orElseThrow().getFileStore().getChunksFillRate();
         }
     }
 }

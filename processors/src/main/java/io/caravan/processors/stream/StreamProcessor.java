@@ -202,7 +202,7 @@ public class StreamProcessor {
             if (!head && length > 0) {
                 StorageNode node = chooseReplica(stored, replicaHint(exchange));
                 Optional<Path> local = node.localFile(file.blob());
-                Optional<URI> source = local.isPresent() || !relay ? Optional.empty() : relaySource(node, file);
+                Optional<URI> source = local.isPresent() ? Optional.empty() : relaySource(node, file);
                 if (local.isPresent()) {
                     // a local disk: sent zero-copy (ZeroCopyEncoder)
                     direct = new FileRegionResponse(status, openChannel(local.get(), file), range.first(), range.length());
@@ -330,8 +330,14 @@ public class StreamProcessor {
         return null;
     }
 
-    /** The object's presigned URL when it is plain HTTP (TLS sources are read through the node's SDK). */
-    private static Optional<URI> relaySource(StorageNode node, FileRecord file) throws IOException {
+    /**
+     * The object's presigned URL when it is plain HTTP; empty when the relay is off or the node has no such
+     * URL (a local disk; TLS sources are read through the node's SDK).
+     */
+    private Optional<URI> relaySource(StorageNode node, FileRecord file) throws IOException {
+        if (!relay) {
+            return Optional.empty();
+        }
         return node.directUrl(file.blob(), RELAY_URL_TTL).filter(u -> "http".equalsIgnoreCase(u.getScheme()));
     }
 
