@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
@@ -29,6 +31,16 @@ import org.slf4j.LoggerFactory;
 public final class Database {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    /**
+     * SQL states of a transaction that lost a race for a lock and can simply run again: serialization
+     * failure or deadlock (40001: both databases), deadlock (40P01) and lock not available (55P03) on
+     * PostgreSQL, lock timeout (HYT00) and concurrent update (90131) on H2.
+     */
+    private static final Set<String> LOST_RACE = Set.of("40001", "40P01", "55P03", "HYT00", "90131");
+
+    /** How many times {@link #inTransaction} runs a transaction that keeps losing lock races. */
+    static final int ATTEMPTS = 5;
 
     private Database() {
     }
@@ -92,6 +104,63 @@ public final class Database {
         }
         MVStore store = session.getDatabase().getStore().getMvStore();
         return store.getFileStore() == null || store.isClosed() ? Optional.empty() : Optional.of(store);
+    }
+
+    /** Work done with a connection; may throw what JDBC throws. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it. A transaction that lost a race for a lock (a lock
+     * wait timed out, a deadlock, a serialization failure: {@link #lostRace}) is rolled back and run again
+     * after a short random pause, up to {@value #ATTEMPTS} times in all: under load two writers of the same
+     * row are normal, and neither should fail its client for it. {@code work} must therefore only write
+     * through {@code c}. Any other failure is rolled back and thrown at once.
+     */
+    public static <T> T inTransaction(DataSource ds, Work<T> work) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                if (attempt >= ATTEMPTS || !lostRace(e)) {
+                    throw e;
+                }
+                LOG.debug("transaction lost a lock race (attempt {}): {}", attempt, e.getMessage());
+                pause(attempt);
+            }
+        }
+    }
+
+    /** Whether {@code e} (or an exception chained to it) says a transaction lost a race for a lock. */
+    public static boolean lostRace(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && LOST_RACE.contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(int attempt) throws SQLException {
+        long base = 10L << attempt; // 20, 40, 80, 160 ms, each plus up to as much again at random
+        try {
+            Thread.sleep(base + ThreadLocalRandom.current().nextLong(base));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting to retry a transaction", e);
+        }
     }
 
     /** Closes what {@link #open} opened. */

@@ -1,6 +1,7 @@
 package io.caravan.connectors.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -8,14 +9,22 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Database#compact} on a real H2 file that commits at once (WRITE_DELAY=0), as Caravan's does. */
+/**
+ * {@link Database#compact} on a real H2 file that commits at once (WRITE_DELAY=0), as Caravan's does, and
+ * {@link Database#inTransaction} against a real row lock held by another connection.
+ */
 class DatabaseTest {
 
     @TempDir
@@ -87,6 +96,117 @@ class DatabaseTest {
     private static int chunksFillRate(DataSource ds) throws Exception {
         try (Connection c = ds.getConnection()) {
             return Database.h2File(c).orElseThrow().getFileStore().getChunksFillRate();
+        }
+    }
+
+    @Test
+    void should_run_a_transaction_again_when_another_holds_its_row_past_the_lock_timeout() throws Exception {
+        DataSource ds = lockedRow();
+        try (Connection holder = ds.getConnection()) {
+            holdRow(holder);
+            // the holder commits after three lock timeouts (100 ms each): a single attempt would have failed
+            CompletableFuture<Void> release = CompletableFuture.runAsync(() -> commit(holder),
+                    CompletableFuture.delayedExecutor(350, TimeUnit.MILLISECONDS));
+            AtomicInteger attempts = new AtomicInteger();
+
+            int v = Database.inTransaction(ds, c -> {
+                attempts.incrementAndGet();
+                try (Statement st = c.createStatement()) {
+                    st.executeUpdate("UPDATE t SET v = v + 10 WHERE k = 1");
+                }
+                return value(c);
+            });
+
+            release.get(5, TimeUnit.SECONDS);
+            assertTrue(attempts.get() > 1, "ran again after losing the race: " + attempts.get() + " attempt(s)");
+            assertEquals(11, v, "the holder's change (v = 1) and then ours (+10)");
+            try (Connection c = ds.getConnection()) {
+                assertEquals(11, value(c));
+            }
+        } finally {
+            Database.close(ds);
+        }
+    }
+
+    @Test
+    void should_give_up_after_the_last_attempt_when_the_row_stays_locked() throws Exception {
+        DataSource ds = lockedRow();
+        try (Connection holder = ds.getConnection()) {
+            holdRow(holder);
+            AtomicInteger attempts = new AtomicInteger();
+
+            SQLException e = assertThrows(SQLException.class, () -> Database.inTransaction(ds, c -> {
+                attempts.incrementAndGet();
+                try (Statement st = c.createStatement()) {
+                    return st.executeUpdate("UPDATE t SET v = v + 10 WHERE k = 1");
+                }
+            }));
+
+            assertTrue(Database.lostRace(e), e.getSQLState() + " " + e.getMessage());
+            assertEquals(Database.ATTEMPTS, attempts.get());
+            holder.rollback();
+            try (Connection c = ds.getConnection()) {
+                assertEquals(0, value(c), "nothing of the failed attempts was committed");
+            }
+        } finally {
+            Database.close(ds);
+        }
+    }
+
+    @Test
+    void should_roll_back_and_not_retry_a_transaction_that_fails_for_another_reason() throws Exception {
+        DataSource ds = lockedRow();
+        try {
+            AtomicInteger attempts = new AtomicInteger();
+
+            SQLException e = assertThrows(SQLException.class, () -> Database.inTransaction(ds, c -> {
+                attempts.incrementAndGet();
+                try (Statement st = c.createStatement()) {
+                    st.executeUpdate("UPDATE t SET v = 5 WHERE k = 1");
+                    return st.executeUpdate("INSERT INTO t (k, v) VALUES (1, 0)"); // duplicate key
+                }
+            }));
+
+            assertTrue(!Database.lostRace(e), e.getSQLState());
+            assertEquals(1, attempts.get(), "a duplicate key is not a lock race: no second attempt");
+            try (Connection c = ds.getConnection()) {
+                assertEquals(0, value(c), "the first statement was rolled back with the second");
+            }
+        } finally {
+            Database.close(ds);
+        }
+    }
+
+    /** A database with row (k = 1, v = 0) and a 100 ms lock timeout. */
+    private static DataSource lockedRow() throws SQLException {
+        DataSource ds = Database.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=100", "sa", "");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (k INT PRIMARY KEY, v INT)");
+            st.execute("INSERT INTO t (k, v) VALUES (1, 0)");
+        }
+        return ds;
+    }
+
+    /** Changes the row to v = 1 in an open transaction of {@code holder}: its lock stays until commit or rollback. */
+    private static void holdRow(Connection holder) throws SQLException {
+        holder.setAutoCommit(false);
+        try (Statement st = holder.createStatement()) {
+            assertEquals(1, st.executeUpdate("UPDATE t SET v = 1 WHERE k = 1"));
+        }
+    }
+
+    private static void commit(Connection c) {
+        try {
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int value(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT v FROM t WHERE k = 1")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 }

@@ -60,9 +60,14 @@ public class Catalogue {
      */
     public void compact(int targetFillRate, int writeLimitBytes) {
         try {
+            long t0 = System.nanoTime();
             int fill = Database.compact(ds, targetFillRate, writeLimitBytes);
-            if (fill >= 0) {
-                LOG.debug("catalogue file compacted: {}% of it in use", fill);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            if (millis >= 1000) {
+                // commits wait while chunks move: a slow disk shows here before it shows as lock timeouts
+                LOG.warn("catalogue file compaction took {} ms ({}% of the file in use); lower caravan.db.compact-write", millis, fill);
+            } else if (fill >= 0) {
+                LOG.debug("catalogue file compacted in {} ms: {}% of it in use", millis, fill);
             }
         } catch (SQLException e) {
             throw new CatalogueException(e);
@@ -788,11 +793,7 @@ public class Catalogue {
         }
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T query(Work<T> work) {
+    private <T> T query(Database.Work<T> work) {
         try (Connection c = ds.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
@@ -801,7 +802,7 @@ public class Catalogue {
     }
 
     /** A transaction that changes file {@code id}: the write listeners hear of it once it has committed (or failed). */
-    private <T> T writing(String id, Work<T> work) {
+    private <T> T writing(String id, Database.Work<T> work) {
         try {
             return inTransaction(work);
         } finally {
@@ -809,19 +810,10 @@ public class Catalogue {
         }
     }
 
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+    /** A transaction, run again when it loses a race for a lock ({@link Database#inTransaction}). */
+    private <T> T inTransaction(Database.Work<T> work) {
+        try {
+            return Database.inTransaction(ds, work);
         } catch (SQLException e) {
             throw new CatalogueException(e);
         }

@@ -1,17 +1,19 @@
 package io.caravan.processors.id;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
 import javax.sql.DataSource;
 
+import io.caravan.connectors.jdbc.Database;
+
 /**
  * Hands out unique sequence numbers from the database, a block at a time.
  *
  * <p>A block is taken with {@code UPDATE id_blocks SET next_value = next_value + size} and a
  * {@code SELECT} in one transaction: the row lock makes concurrent gateways take disjoint blocks.
+ * A transaction that loses a lock race runs again ({@link Database#inTransaction}).
  * The SQL runs on H2 and PostgreSQL alike. Values left in a block when a gateway stops are skipped,
  * never reused.
  */
@@ -60,39 +62,31 @@ public class IdAllocator {
     }
 
     private void takeBlock() throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int updated;
-                try (PreparedStatement up = c.prepareStatement(
-                        "UPDATE id_blocks SET next_value = next_value + ? WHERE name = ?")) {
-                    up.setLong(1, blockSize);
-                    up.setString(2, sequence);
-                    updated = up.executeUpdate();
-                }
-                if (updated == 0) {
-                    try (PreparedStatement ins = c.prepareStatement(
-                            "INSERT INTO id_blocks (name, next_value) VALUES (?, ?)")) {
-                        ins.setString(1, sequence);
-                        ins.setLong(2, 1L + blockSize);
-                        ins.executeUpdate();
-                    }
-                }
-                long last;
-                try (PreparedStatement sel = c.prepareStatement("SELECT next_value FROM id_blocks WHERE name = ?")) {
-                    sel.setString(1, sequence);
-                    try (ResultSet rs = sel.executeQuery()) {
-                        rs.next();
-                        last = rs.getLong(1);
-                    }
-                }
-                c.commit();
-                end = last;
-                next = last - blockSize;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+        long last = Database.inTransaction(ds, c -> {
+            int updated;
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE id_blocks SET next_value = next_value + ? WHERE name = ?")) {
+                up.setLong(1, blockSize);
+                up.setString(2, sequence);
+                updated = up.executeUpdate();
             }
-        }
+            if (updated == 0) {
+                try (PreparedStatement ins = c.prepareStatement(
+                        "INSERT INTO id_blocks (name, next_value) VALUES (?, ?)")) {
+                    ins.setString(1, sequence);
+                    ins.setLong(2, 1L + blockSize);
+                    ins.executeUpdate();
+                }
+            }
+            try (PreparedStatement sel = c.prepareStatement("SELECT next_value FROM id_blocks WHERE name = ?")) {
+                sel.setString(1, sequence);
+                try (ResultSet rs = sel.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        end = last;
+        next = last - blockSize;
     }
 }
