@@ -144,7 +144,7 @@ public final class Database {
     }
 
     /** Whether {@code e} (or an exception chained to it) says a transaction lost a race for a lock. */
-    public static boolean lostRace(SQLException e) {
+    static boolean lostRace(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null && LOST_RACE.contains(sql.getSQLState())) {
                 return true;

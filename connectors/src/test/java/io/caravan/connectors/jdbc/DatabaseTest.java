@@ -104,7 +104,7 @@ class DatabaseTest {
         DataSource ds = lockedRow();
         try (Connection holder = ds.getConnection()) {
             holdRow(holder);
-            // the holder commits after three lock timeouts (100 ms each): a single attempt would have failed
+            // the holder commits after ~3 attempts (100 ms lock timeout each, plus the pauses): a single one would fail
             CompletableFuture<Void> release = CompletableFuture.runAsync(() -> commit(holder),
                     CompletableFuture.delayedExecutor(350, TimeUnit.MILLISECONDS));
             AtomicInteger attempts = new AtomicInteger();
