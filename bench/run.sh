@@ -16,6 +16,8 @@
 # Needs java, mvn, curl, wrk, nginx (Debian's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# a step that fails names itself instead of ending the run without a word
+trap 'rc=$?; echo "bench: failed (exit $rc) at bench/run.sh line $LINENO: $BASH_COMMAND" >&2' ERR
 
 SMOKE=0
 [ "${1:-}" = "--smoke" ] && SMOKE=1
@@ -38,7 +40,14 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 for tool in java mvn curl wrk "$NGINX"; do
   command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is missing (apt-get install -y wrk nginx curl maven)" >&2; exit 2; }
 done
-[ -f app/target/caravan.jar ] || mvn -B -q -DskipTests package
+# Caravan and its test class path (S3Proxy and the Kafka client, for the lag report) come from this
+# checkout's own build: the whole reactor is packaged, so the project's modules are the jars under
+# */target/, never copies in the local Maven repository
+if [ ! -f app/target/caravan.jar ] || [ ! -f app/target/test-classpath.txt ]; then
+  echo "bench: building Caravan (mvn -B -DskipTests package, log in bench/build.log)"
+  mvn -B -Dstyle.color=never -DskipTests package > bench/build.log 2>&1 \
+    || { echo "bench: the build failed; the end of bench/build.log:" >&2; tail -40 bench/build.log >&2; exit 1; }
+fi
 # every 64 KB upload of the rounds is kept twice (both replicas) until the end, next to the big files
 # in nginx's root, Caravan's nodes and S3Proxy's buckets: a full disk shows up as failed copies
 NEED_MB=$(( SMOKE == 1 ? 512 : ${BENCH_MIN_FREE_MB:-40960} ))
@@ -47,9 +56,8 @@ FREE_MB=$(df -Pm . | awk 'NR == 2 {print $4}')
 
 rm -rf "$WORK"
 mkdir -p "$WORK/www" "$WORK/dav" "$WORK/nginx-tmp" "$WORK/s3/blobs" "$RESULTS"
-# S3Proxy and the Kafka client (for the lag report) come from the project's own test class path
-mvn -B -q -Dstyle.color=never -pl app dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" >/dev/null
-CP=$(cat "$WORK/classpath.txt")
+# written by the app module's build (maven-dependency-plugin, build-classpath)
+CP=$(cat app/target/test-classpath.txt)
 PIDS=()
 cleanup() {
   set +e
