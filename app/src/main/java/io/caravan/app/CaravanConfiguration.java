@@ -1,42 +1,53 @@
 package io.caravan.app;
 
 import java.nio.file.Files;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import javax.sql.DataSource;
 
-import io.caravan.connectors.jdbc.Database;
+import io.caravan.connectors.catalogue.Catalogue;
+import io.caravan.connectors.catalogue.Database;
 import io.caravan.connectors.kafka.EmbeddedKafkaBroker;
 import io.caravan.connectors.kafka.KafkaTopics;
+import io.caravan.connectors.kafka.ReplicationLag;
 import io.caravan.connectors.storage.StorageNode;
 import io.caravan.connectors.storage.StorageNodes;
-import io.caravan.processors.catalogue.Catalogue;
-import io.caravan.processors.http.ApiKeys;
-import io.caravan.processors.http.CaravanHttpBinding;
-import io.caravan.processors.http.HttpErrors;
-import io.caravan.processors.http.StreamingUploadDecoder;
-import io.caravan.processors.id.IdAllocator;
-import io.caravan.processors.replicate.OutboxRelay;
-import io.caravan.processors.replicate.ReplicaVerifier;
-import io.caravan.processors.replicate.ReplicationLag;
-import io.caravan.processors.replicate.Replicator;
-import io.caravan.processors.replicate.Scrubber;
-import io.caravan.processors.stream.ServingPolicy;
-import io.caravan.processors.stream.ManifestProcessor;
-import io.caravan.processors.stream.ServedFiles;
-import io.caravan.processors.stream.StreamProcessor;
-import io.caravan.processors.stream.UrlSigner;
-import io.caravan.processors.stream.ZeroCopyEncoder;
+import io.caravan.processors.api.ApiKeys;
+import io.caravan.processors.api.ClusterApi;
+import io.caravan.processors.api.FileApi;
+import io.caravan.processors.api.HttpErrors;
+import io.caravan.processors.api.NodeApi;
+import io.caravan.processors.api.StreamApi;
+import io.caravan.processors.api.UploadApi;
+import io.caravan.processors.events.OutboxRelay;
+import io.caravan.processors.files.FileChanges;
+import io.caravan.processors.files.FileSearch;
+import io.caravan.processors.files.IdAllocator;
+import io.caravan.processors.files.Uploads;
+import io.caravan.processors.kafka.KafkaRecords;
+import io.caravan.processors.media.MediaTags;
+import io.caravan.processors.netty.CaravanHttpBinding;
+import io.caravan.processors.netty.StreamingUploadDecoder;
+import io.caravan.processors.netty.ZeroCopyEncoder;
+import io.caravan.processors.replication.ReplicaVerifier;
+import io.caravan.processors.replication.Replicator;
+import io.caravan.processors.replication.Scrubber;
+import io.caravan.processors.serving.Manifests;
+import io.caravan.processors.serving.ServedFiles;
+import io.caravan.processors.serving.Serving;
+import io.caravan.processors.serving.ServingPolicy;
+import io.caravan.processors.serving.UrlSigner;
 import io.caravan.processors.tracker.ClusterStatus;
 import io.caravan.processors.tracker.NodeAdmin;
 import io.caravan.processors.tracker.Placement;
 import io.caravan.processors.tracker.Tracker;
-import io.caravan.processors.upload.DeleteProcessor;
-import io.caravan.processors.upload.MediaTags;
-import io.caravan.processors.upload.MetaProcessor;
-import io.caravan.processors.upload.UploadProcessor;
+import io.caravan.processors.tracker.TrackerSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -45,13 +56,13 @@ import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires Caravan from its configuration: the database, the Kafka broker (embedded unless
- * {@code caravan.kafka.bootstrap} names one), the storage nodes, and the beans the routes call by name.
+ * Wires Caravan from its settings (read once, {@link Settings}): the catalogue database, the Kafka broker
+ * (embedded unless {@code caravan.kafka.bootstrap} names one), the storage nodes and the tracker, the HTTP
+ * edge, and the beans the routes call by name, each built complete by its constructor.
  */
 @Configuration
 public class CaravanConfiguration implements CamelConfiguration {
@@ -60,145 +71,142 @@ public class CaravanConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Settings s = new Settings(context);
-        Path dataDir = Path.of(s.get("caravan.data.dir", "./data")).toAbsolutePath().normalize();
+        Settings s = new Settings(context.getPropertiesComponent());
+        Registry r = context.getRegistry();
+        Path dataDir = Path.of(s.text("caravan.data.dir")).toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
-        Runtime runtime = new Runtime();
-        context.addService(runtime, true, true);
+        Resources resources = new Resources();
+        context.addService(resources, true, true);
 
-        // catalogue
-        DataSource ds = Database.open(
-                s.get("caravan.db.url", "jdbc:h2:file:" + dataDir.resolve("db").resolve("caravan")
-                        // WRITE_DELAY=0: a commit reaches the file before the client hears 201 (H2 waits 500 ms by default);
-                        // QUERY_CACHE_SIZE: every statement the catalogue runs stays parsed (H2 keeps 8 by default)
-                        + ";WRITE_DELAY=0;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE"),
-                s.get("caravan.db.user", "sa"), s.get("caravan.db.password", ""));
-        runtime.dataSource = ds;
+        // the catalogue
+        DataSource ds = Database.open(s.optional("caravan.db.url").orElse(h2Url(dataDir)),
+                s.text("caravan.db.user"), s.text("caravan.db.password"));
+        resources.dataSource = ds;
         Database.migrate(ds);
         Catalogue catalogue = new Catalogue(ds);
+        r.bind("dataSource", ds);
+        r.bind("catalogue", catalogue);
 
         // Kafka: an external cluster, or the embedded single-node broker
-        String bootstrap = s.get("caravan.kafka.bootstrap", "");
-        if (bootstrap.isBlank()) {
-            int port = Integer.parseInt(s.get("caravan.kafka.embedded.port", "9092"));
-            int controller = Integer.parseInt(s.get("caravan.kafka.embedded.controller-port", String.valueOf(port + 1)));
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), port, controller);
-            broker.start();
-            runtime.broker = broker;
-            bootstrap = broker.bootstrapServers();
+        String topic = s.text("caravan.kafka.topic");
+        String bootstrap = s.optional("caravan.kafka.bootstrap").orElse(null);
+        if (bootstrap == null) {
+            int port = s.integer("caravan.kafka.embedded.port");
+            int controller = s.optional("caravan.kafka.embedded.controller-port").isPresent()
+                    ? s.integer("caravan.kafka.embedded.controller-port") : port + 1;
+            resources.broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), port, controller);
+            resources.broker.start();
+            bootstrap = resources.broker.bootstrapServers();
         }
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
-        KafkaTopics.ensure(bootstrap, s.get("caravan.kafka.topic", "caravan.files"),
-                Integer.parseInt(s.get("caravan.kafka.partitions", "4")),
-                Short.parseShort(s.get("caravan.kafka.replication-factor", "1")), Duration.ofSeconds(30));
+        KafkaTopics.ensure(bootstrap, topic, s.integer("caravan.kafka.partitions"),
+                (short) s.integer("caravan.kafka.replication-factor"), Duration.ofSeconds(30));
+        ReplicationLag lag = new ReplicationLag(bootstrap, topic);
+        resources.lag = lag;
 
-        // storage nodes and the tracker
-        StorageNodes nodes = StorageNodes.fromConfig(key -> s.get(key, null), dataDir);
-        runtime.nodes = nodes;
-        ReplicationLag lag = new ReplicationLag(bootstrap, s.get("caravan.kafka.topic", "caravan.files"));
-        runtime.lag = lag;
-        Tracker tracker = new Tracker(nodes, catalogue);
-        runtime.tracker = tracker;
-        tracker.setOfflineAfter(Integer.parseInt(s.get("caravan.tracker.offline-after", "3")));
-        tracker.setReserveBytes(Long.parseLong(s.get("caravan.storage.reserve-bytes", "0")));
-        for (StorageNode n : nodes.all()) {
-            String reserve = s.get("caravan.storage.node." + n.name() + ".reserve-bytes", null);
-            if (reserve != null) {
-                tracker.setReserveBytes(n.name(), Long.parseLong(reserve));
-            }
-        }
-        tracker.setProbeTimeout(Duration.ofMillis(TimeUtils.toMilliSeconds(
-                s.get("caravan.tracker.probe-timeout", s.get("caravan.tracker.heartbeat-interval", "2s")))));
-        tracker.setLag(node -> lag.lag(nodes.all().stream().map(StorageNode::name).toList()).get(node));
-        NodeAdmin nodeAdmin = new NodeAdmin(tracker, catalogue, dataDir);
-        nodeAdmin.loadStoredNodes();
+        // the storage nodes, the tracker and placement
+        StorageNodes nodes = StorageNodes.fromConfig(key -> s.optional(key).orElse(null), dataDir);
+        resources.nodes = nodes;
+        Tracker tracker = new Tracker(nodes, catalogue.nodes(), trackerSettings(s, nodes),
+                node -> lag.lag(nodes.all().stream().map(StorageNode::name).toList()).get(node), Clock.systemUTC());
+        resources.tracker = tracker;
+        ReplicatorRoutes replicatorRoutes = new ReplicatorRoutes(nodes, s.integer("caravan.replication.consumers-per-node"));
+        context.addStartupListener(replicatorRoutes);
+        NodeAdmin nodeAdmin = new NodeAdmin(tracker, catalogue.nodes(), catalogue.replicas(), dataDir, replicatorRoutes);
+        nodeAdmin.sync(); // the nodes added at runtime before this start
         tracker.beat();
+        Placement placement = new Placement(tracker,
+                s.parsed("caravan.placement.group-policy", Placement.Policy::of, "round-robin, most-free or fixed"),
+                s.parsed("caravan.placement.node-policy", Placement.Policy::of, "round-robin or most-free"),
+                s.optional("caravan.placement.fixed-group").orElse(null));
+        r.bind("storageNodes", nodes);
+        r.bind("tracker", tracker);
+        r.bind("placement", placement);
+        r.bind("nodeAdmin", nodeAdmin);
 
-        // HTTP: stream upload bodies instead of aggregating them in memory
-        StreamingUploadDecoder decoder = new StreamingUploadDecoder(Set.of("/files"));
-        decoder.setIdleTimeoutMillis(TimeUtils.toMilliSeconds(s.get("caravan.http.upload-idle-timeout", "60s")));
+        // the HTTP edge: upload bodies streamed (not aggregated in memory), files sent zero-copy, requests on
+        // Netty's network threads; every route that blocks starts with a threads step onto the "blocking" pool
         NettyHttpComponent http = context.getComponent("netty-http", NettyHttpComponent.class);
-        http.getConfiguration().setDecodersAsList(java.util.List.of(decoder));
+        http.getConfiguration().setDecodersAsList(List.of(
+                new StreamingUploadDecoder(Set.of("/files"), s.duration("caravan.http.upload-idle-timeout"))));
+        http.getConfiguration().setEncodersAsList(List.of(new ZeroCopyEncoder(s.duration("caravan.http.relay-stall-timeout"))));
         http.setNettyHttpBinding(new CaravanHttpBinding());
-        // requests run on Netty's network threads (no hand-off per request); every route that blocks
-        // starts with a threads step onto the "blocking" pool (upload bodies arrive on the network threads)
         http.getConfiguration().setUsingExecutorService(false);
-        int workers = Integer.parseInt(s.get("caravan.http.worker-threads", "64"));
-        context.getRegistry().bind("blocking", context.getExecutorServiceManager().newThreadPool(this, "blocking",
+        int workers = s.integer("caravan.http.worker-threads");
+        r.bind("blocking", context.getExecutorServiceManager().newThreadPool(this, "blocking",
                 new ThreadPoolProfileBuilder("blocking").poolSize(workers).maxPoolSize(workers).maxQueueSize(-1).build()));
-        // and send files from disk nodes zero-copy (sendfile)
-        http.getConfiguration().setEncodersAsList(java.util.List.of(new ZeroCopyEncoder()));
-
-        ApiKeys keys = new ApiKeys(s.get("caravan.api.keys", ApiKeys.DEVELOPMENT_KEY));
+        ApiKeys keys = new ApiKeys(s.text("caravan.api.keys"));
         if (keys.usesDevelopmentKey()) {
             LOG.warn("The development API key '{}' is accepted: set caravan.api.keys before exposing Caravan", ApiKeys.DEVELOPMENT_KEY);
         }
-
-        ReplicaVerifier verifier = new ReplicaVerifier(catalogue);
-        Replicator replicator = new Replicator(catalogue, tracker, verifier,
-                Integer.parseInt(s.get("caravan.replication.copy-threads", "4")));
-        Scrubber scrubber = new Scrubber(catalogue, tracker, verifier, replicator);
-        scrubber.setOrphanGrace(Duration.ofMillis(TimeUtils.toMilliSeconds(s.get("caravan.scrub.orphan-grace", "1h"))));
-        scrubber.setSettle(Duration.ofMillis(TimeUtils.toMilliSeconds(s.get("caravan.scrub.settle", "30s"))));
-
-        Registry r = context.getRegistry();
-        r.bind("dataSource", ds);
-        r.bind("catalogue", catalogue);
-        r.bind("storageNodes", nodes);
-        r.bind("tracker", tracker);
-        Placement placement = new Placement(tracker);
-        placement.setGroupPolicy(Placement.Policy.of(s.get("caravan.placement.group-policy", "round-robin")));
-        placement.setNodePolicy(Placement.Policy.of(s.get("caravan.placement.node-policy", "round-robin")));
-        placement.setFixedGroup(s.get("caravan.placement.fixed-group", null));
-        placement.validate();
-        r.bind("placement", placement);
-        r.bind("auth", keys);
+        r.bind("apiKeys", keys);
         r.bind("httpErrors", new HttpErrors());
-        UploadProcessor upload = new UploadProcessor(
-                new IdAllocator(ds, "files", Integer.parseInt(s.get("caravan.id.block-size", "100"))),
-                placement, catalogue);
-        upload.setDedup(Boolean.parseBoolean(s.get("caravan.dedup.enabled", "true")));
-        upload.setInstantUpload(Boolean.parseBoolean(s.get("caravan.dedup.instant-upload", "true")));
-        r.bind("upload", upload);
-        UrlSigner signer = new UrlSigner(UrlSigner.secret(s.get("caravan.http.signing-secret", null), dataDir),
-                Boolean.parseBoolean(s.get("caravan.http.signed-urls", "false")));
-        ServedFiles served = new ServedFiles(catalogue);
-        served.setTtlMillis(TimeUtils.toMilliSeconds(s.get("caravan.http.read-cache", "1s")));
-        served.setMaxEntries(Integer.parseInt(s.get("caravan.http.read-cache-size", "10000")));
-        StreamProcessor stream = new StreamProcessor(catalogue, served, tracker, verifier,
-                new ServingPolicy(s.get("caravan.http.cors-origins", "*")), signer);
-        stream.setRelay(Boolean.parseBoolean(s.get("caravan.http.s3-relay", "true")));
-        r.bind("stream", stream);
-        ManifestProcessor manifest = new ManifestProcessor(catalogue, stream, tracker, signer);
-        manifest.setSegmentSize(Long.parseLong(s.get("caravan.manifest.segment-size", "4194304")));
-        manifest.setSourceTtl(Duration.ofMillis(TimeUtils.toMilliSeconds(s.get("caravan.manifest.source-ttl", "1h"))));
-        r.bind("manifest", manifest);
-        r.bind("delete", new DeleteProcessor(catalogue));
-        r.bind("meta", new MetaProcessor(catalogue));
-        r.bind("mediaTags", new MediaTags(catalogue, nodes));
-        r.bind("status", new ClusterStatus(catalogue, tracker, lag));
-        OutboxRelay outbox = new OutboxRelay(catalogue);
-        outbox.setRetention(Duration.ofMillis(TimeUtils.toMilliSeconds(s.get("caravan.outbox.retention", "24h"))));
-        r.bind("outbox", outbox);
+
+        // files: upload, changes, search
+        Uploads uploads = new Uploads(new IdAllocator(catalogue.idBlocks(), "files", s.integer("caravan.id.block-size")),
+                placement, catalogue.files(), s.flag("caravan.dedup.enabled"), s.flag("caravan.dedup.instant-upload"));
+        FileChanges fileChanges = new FileChanges(catalogue.files(), catalogue.meta());
+        FileSearch fileSearch = new FileSearch(catalogue.meta());
+        ClusterStatus clusterStatus = new ClusterStatus(catalogue, tracker, lag);
+        r.bind("uploads", uploads);
+        r.bind("uploadApi", new UploadApi(uploads));
+        r.bind("fileChanges", fileChanges);
+        r.bind("fileSearch", fileSearch);
+        r.bind("clusterStatus", clusterStatus);
+        r.bind("fileApi", new FileApi(fileChanges, fileSearch, clusterStatus));
+
+        // replication, scrub and events
+        ReplicaVerifier verifier = new ReplicaVerifier(catalogue.replicas());
+        Replicator replicator = new Replicator(catalogue.files(), catalogue.replicas(), tracker, verifier,
+                s.integer("caravan.replication.copy-threads"));
+        Scrubber scrubber = new Scrubber(catalogue.files(), catalogue.replicas(), tracker, verifier, replicator,
+                s.duration("caravan.scrub.orphan-grace"), s.duration("caravan.scrub.settle"));
+        r.bind("replicaVerifier", verifier);
         r.bind("replicator", replicator);
         r.bind("scrubber", scrubber);
-        r.bind("nodeAdmin", nodeAdmin);
+        r.bind("clusterApi", new ClusterApi(clusterStatus, scrubber));
+        r.bind("nodeApi", new NodeApi(nodeAdmin));
+        r.bind("outboxRelay", new OutboxRelay(catalogue.outbox(), s.integer("caravan.outbox.batch-size"),
+                s.duration("caravan.outbox.retention")));
+        r.bind("kafkaRecords", new KafkaRecords());
+        r.bind("mediaTags", new MediaTags(catalogue.files(), catalogue.meta(), nodes));
 
-        ReplicatorRoutes replicatorRoutes = new ReplicatorRoutes(nodes,
-                Integer.parseInt(s.get("caravan.replication.consumers-per-node", "1")));
-        nodeAdmin.setReplicators(replicatorRoutes);
-        context.addStartupListener(replicatorRoutes);
+        // serving
+        UrlSigner signer = new UrlSigner(UrlSigner.secret(s.optional("caravan.http.signing-secret").orElse(null), dataDir),
+                s.flag("caravan.http.signed-urls"));
+        ServedFiles served = new ServedFiles(catalogue, s.duration("caravan.http.read-cache"), s.integer("caravan.http.read-cache-size"));
+        Serving serving = new Serving(served, catalogue.files(), tracker, verifier, signer, s.flag("caravan.http.s3-relay"));
+        Manifests manifests = new Manifests(catalogue.files(), catalogue.manifests(), serving, tracker,
+                s.number("caravan.manifest.segment-size"), s.duration("caravan.manifest.source-ttl"));
+        r.bind("serving", serving);
+        r.bind("manifests", manifests);
+        r.bind("streamApi", new StreamApi(serving, manifests, new ServingPolicy(s.text("caravan.http.cors-origins"))));
     }
 
-    /** Looks settings up through Camel's properties: system properties and environment variables override the file. */
-    private record Settings(CamelContext context) {
-        String get(String key, String defaultValue) {
-            return context.getPropertiesComponent().resolveProperty(key).filter(v -> !v.isBlank()).orElse(defaultValue);
+    /**
+     * The embedded default catalogue. WRITE_DELAY=0: a commit reaches the file before the client hears 201 (H2
+     * waits 500 ms by default); QUERY_CACHE_SIZE: every statement the catalogue runs stays parsed (H2 keeps 8).
+     */
+    private static String h2Url(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.resolve("db").resolve("caravan") + ";WRITE_DELAY=0;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    private static TrackerSettings trackerSettings(Settings s, StorageNodes nodes) {
+        Map<String, Long> nodeReserve = new HashMap<>();
+        for (StorageNode n : nodes.all()) {
+            String key = "caravan.storage.node." + n.name() + ".reserve-bytes";
+            if (s.optional(key).isPresent()) {
+                nodeReserve.put(n.name(), s.number(key));
+            }
         }
+        Duration probeTimeout = s.optional("caravan.tracker.probe-timeout").isPresent()
+                ? s.duration("caravan.tracker.probe-timeout") : s.duration("caravan.tracker.heartbeat-interval");
+        return new TrackerSettings(s.integer("caravan.tracker.offline-after"), probeTimeout,
+                s.number("caravan.storage.reserve-bytes"), nodeReserve);
     }
 
     /** Closes what the configuration opened, after the routes have stopped. */
-    private static final class Runtime extends ServiceSupport {
+    private static final class Resources extends ServiceSupport {
         DataSource dataSource;
         EmbeddedKafkaBroker broker;
         StorageNodes nodes;

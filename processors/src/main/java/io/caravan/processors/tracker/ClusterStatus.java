@@ -1,28 +1,51 @@
 package io.caravan.processors.tracker;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.caravan.connectors.catalogue.Catalogue;
+import io.caravan.connectors.catalogue.FileRecord;
+import io.caravan.connectors.catalogue.Replica;
+import io.caravan.connectors.kafka.ReplicationLag;
 import io.caravan.connectors.storage.StorageNode;
-import io.caravan.processors.catalogue.Catalogue;
-import io.caravan.processors.catalogue.FileQuery;
-import io.caravan.processors.catalogue.FileRecord;
-import io.caravan.processors.catalogue.Replica;
-import io.caravan.processors.http.CaravanException;
-import io.caravan.processors.http.FileRequests;
-import io.caravan.processors.http.HttpResponses;
-import io.caravan.processors.replicate.ReplicationLag;
-import io.netty.handler.codec.http.HttpResponse;
-import org.apache.camel.Exchange;
-import org.apache.camel.Route;
+import io.caravan.processors.support.NotFoundException;
 
-/** Read-only views of the cluster (bean {@code status}): file info, the cluster map and health. */
+/** Read-only views of the cluster (bean {@code clusterStatus}): where a file's copies are, the cluster map, health. */
 public class ClusterStatus {
+
+    /** A file with its metadata and, for every node of its group, the state of its copy there. */
+    public record FileInfo(FileRecord file, Map<String, String> meta, List<CopyState> replicas) {
+    }
+
+    /**
+     * One node's copy of a file: {@code VERIFIED}, {@code BAD} or {@code PENDING} (none yet), the node's state,
+     * how many events the node is behind ({@code null} when unknown) and the event position that made the copy.
+     */
+    public record CopyState(String node, String state, NodeState nodeState, Long lag, Integer partition, Long offset) {
+    }
+
+    /** The cluster map: every group and the events the outbox has not published yet. */
+    public record ClusterView(List<GroupView> groups, long unpublishedEvents) {
+    }
+
+    /** A group: {@code HEALTHY}, {@code DEGRADED} (a node not ACTIVE or behind) or {@code UNAVAILABLE} (no writable node). */
+    public record GroupView(String name, String health, List<NodeView> nodes) {
+    }
+
+    /** A node of the map; {@code freeBytes}, {@code lastHeartbeat}, {@code lag} and {@code error} may be null. */
+    public record NodeView(String name, String kind, NodeState state, Long freeBytes, Instant lastHeartbeat, long files,
+                           Long lag, String error) {
+    }
+
+    /** Whether the database, the broker and every route answer. */
+    public record Health(boolean database, boolean kafka, boolean routes) {
+        public boolean up() {
+            return database && kafka && routes;
+        }
+    }
 
     private final Catalogue catalogue;
     private final Tracker tracker;
@@ -34,138 +57,48 @@ public class ClusterStatus {
         this.lag = lag;
     }
 
-    /**
-     * {@code GET /files/{id}/info}: the file's metadata and, for every node of its group, the state of
-     * its copy ({@code VERIFIED}, {@code BAD} or {@code PENDING}) and how many events that node is behind.
-     */
-    public HttpResponse info(Exchange exchange) {
-        String id = FileRequests.fileId(exchange);
-        FileRecord file = catalogue.find(id).filter(FileRecord::isStored)
-                .orElseThrow(() -> CaravanException.notFound("no such file: " + id));
+    /** The stored file {@code id}, its metadata and its copies on the nodes of its group. */
+    public FileInfo info(String id) {
+        FileRecord file = catalogue.files().findStored(id).orElseThrow(() -> NotFoundException.file(id));
         Map<String, Replica> byNode = new LinkedHashMap<>();
-        catalogue.replicas(file.blob()).forEach(r -> byNode.put(r.node(), r));
+        catalogue.replicas().of(file.blob()).forEach(r -> byNode.put(r.node(), r));
         List<String> nodes = tracker.nodes().group(file.group()).stream().map(StorageNode::name).toList();
         Map<String, Long> behind = lag.lag(nodes);
-        List<Map<String, Object>> replicas = new ArrayList<>();
+        List<CopyState> copies = new ArrayList<>();
         for (String node : nodes) {
             Replica r = byNode.get(node);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("node", node);
-            m.put("state", r == null ? "PENDING" : r.state());
-            m.put("nodeState", tracker.state(node).name());
-            m.put("lag", behind.get(node));
-            if (r != null && r.offset() != null) {
-                m.put("partition", r.partition());
-                m.put("offset", r.offset());
-            }
-            replicas.add(m);
+            boolean positioned = r != null && r.offset() != null;
+            copies.add(new CopyState(node, r == null ? "PENDING" : r.state(), tracker.state(node), behind.get(node),
+                    positioned ? r.partition() : null, positioned ? r.offset() : null));
         }
-        Map<String, Object> body = file.toJson();
-        body.put("meta", catalogue.meta(id));
-        body.put("replicas", replicas);
-        return HttpResponses.json(exchange, 200, body);
+        return new FileInfo(file, catalogue.meta().of(id), copies);
     }
 
-    /**
-     * {@code GET /files?q=&type=&group=&limit=&cursor=}: stored files, newest first, whose name or metadata
-     * contain {@code q} (case and accents ignored), of a content type starting with {@code type}, in
-     * {@code group}; {@code next} is the cursor of the following page, absent on the last one.
-     */
-    public HttpResponse list(Exchange exchange) {
-        int limit;
-        try {
-            limit = Integer.parseInt(exchange.getIn().getHeader("limit", "50", String.class).trim());
-        } catch (NumberFormatException e) {
-            throw CaravanException.badRequest("limit must be a number");
-        }
-        if (limit < 1 || limit > 500) {
-            throw CaravanException.badRequest("limit must be between 1 and 500");
-        }
-        Instant before = null;
-        String beforeId = null;
-        String cursor = exchange.getIn().getHeader("cursor", String.class);
-        if (cursor != null && !cursor.isBlank()) {
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8).split(" ", 2);
-                before = Instant.parse(parts[0]);
-                beforeId = parts[1];
-            } catch (RuntimeException e) {
-                throw CaravanException.badRequest("bad cursor: pass back the 'next' of the previous page");
-            }
-        }
-        // one more than asked tells whether there is a next page
-        List<FileRecord> page = catalogue.search(new FileQuery(FileRequests.queryParam(exchange, "q", null),
-                FileRequests.queryParam(exchange, "type", null), FileRequests.queryParam(exchange, "group", null),
-                before, beforeId, limit + 1));
-        List<FileRecord> files = page.subList(0, Math.min(limit, page.size()));
-        Map<String, Map<String, String>> meta = catalogue.meta(files.stream().map(FileRecord::id).toList());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("files", files.stream().map(f -> {
-            Map<String, Object> m = f.toJson();
-            m.put("meta", meta.getOrDefault(f.id(), Map.of()));
-            return m;
-        }).toList());
-        if (page.size() > limit) {
-            FileRecord last = files.get(files.size() - 1);
-            body.put("next", Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((last.created() + " " + last.id()).getBytes(StandardCharsets.UTF_8)));
-        }
-        return HttpResponses.json(exchange, 200, body);
-    }
-
-    /** {@code GET /cluster}: groups with their health, nodes with state, free space, files and lag. */
-    public HttpResponse cluster(Exchange exchange) {
+    /** Groups with their health, nodes with state, free space, files and lag. */
+    public ClusterView cluster() {
         List<String> all = tracker.nodes().all().stream().map(StorageNode::name).toList();
         Map<String, Long> behind = lag.lag(all);
-        List<Map<String, Object>> groups = new ArrayList<>();
+        List<GroupView> groups = new ArrayList<>();
         for (String g : tracker.nodes().groups()) {
-            List<Map<String, Object>> nodes = new ArrayList<>();
+            List<NodeView> nodes = new ArrayList<>();
             int writable = 0;
             boolean degraded = false;
             for (StorageNode n : tracker.nodes().group(g)) {
-                Tracker.Status s = tracker.status(n.name());
+                NodeStatus s = tracker.status(n.name());
                 Long nodeLag = behind.get(n.name());
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", n.name());
-                m.put("kind", n.kind());
-                m.put("state", s.state().name());
-                m.put("freeBytes", s.freeBytes() == Long.MAX_VALUE || s.freeBytes() < 0 ? null : s.freeBytes());
-                m.put("lastHeartbeat", s.lastBeat() == null ? null : s.lastBeat().toString());
-                m.put("files", catalogue.verifiedReplicas(n.name()));
-                m.put("lag", nodeLag);
-                if (s.error() != null) {
-                    m.put("error", s.error());
-                }
-                nodes.add(m);
+                nodes.add(new NodeView(n.name(), n.kind(), s.state(),
+                        s.freeBytes() == Long.MAX_VALUE || s.freeBytes() < 0 ? null : s.freeBytes(), s.lastBeat(),
+                        catalogue.replicas().verifiedOn(n.name()), nodeLag, s.error()));
                 writable += s.state().writable() ? 1 : 0;
                 degraded |= s.state() != NodeState.ACTIVE || nodeLag == null || nodeLag > 0;
             }
-            Map<String, Object> gm = new LinkedHashMap<>();
-            gm.put("name", g);
-            gm.put("health", writable == 0 ? "UNAVAILABLE" : degraded ? "DEGRADED" : "HEALTHY");
-            gm.put("nodes", nodes);
-            groups.add(gm);
+            groups.add(new GroupView(g, writable == 0 ? "UNAVAILABLE" : degraded ? "DEGRADED" : "HEALTHY", nodes));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("groups", groups);
-        body.put("unpublishedEvents", catalogue.unsentEvents());
-        return HttpResponses.json(exchange, 200, body);
+        return new ClusterView(groups, catalogue.outbox().unsent());
     }
 
-    /** {@code GET /health}: 200 {@code {"status":"UP"}} once the database, the broker and every route are ready. */
-    public HttpResponse health(Exchange exchange) {
-        Map<String, Object> checks = new LinkedHashMap<>();
-        boolean db = catalogue.isReachable();
-        boolean kafka = lag.brokerReachable();
-        boolean routes = exchange.getContext().getRoutes().stream().filter(Route::isAutoStartup).map(Route::getId)
-                .allMatch(id -> exchange.getContext().getRouteController().getRouteStatus(id).isStarted());
-        checks.put("database", db ? "UP" : "DOWN");
-        checks.put("kafka", kafka ? "UP" : "DOWN");
-        checks.put("routes", routes ? "UP" : "DOWN");
-        boolean up = db && kafka && routes;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", up ? "UP" : "DOWN");
-        body.put("checks", checks);
-        return HttpResponses.json(exchange, up ? 200 : 503, body);
+    /** The health of the database and the broker, with {@code routesStarted} as the edge saw it. */
+    public Health health(boolean routesStarted) {
+        return new Health(catalogue.isReachable(), lag.brokerReachable(), routesStarted);
     }
 }

@@ -4,21 +4,18 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import io.caravan.connectors.catalogue.NodeStore;
+import io.caravan.connectors.catalogue.ReplicaStore;
 import io.caravan.connectors.storage.StorageNode;
 import io.caravan.connectors.storage.StorageNodes;
-import io.caravan.processors.catalogue.Catalogue;
-import io.caravan.processors.http.CaravanException;
-import io.caravan.processors.http.HttpResponses;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import org.apache.camel.Exchange;
+import io.caravan.processors.support.ConflictException;
+import io.caravan.processors.support.InvalidInputException;
+import io.caravan.processors.support.NotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,110 +33,94 @@ public class NodeAdmin {
         void stop(String node);
     }
 
+    /** A node as the admin API answers it. */
+    public record NodeView(String name, String group, String kind, NodeState state) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(NodeAdmin.class);
 
     private final Tracker tracker;
-    private final Catalogue catalogue;
+    private final NodeStore nodes;
+    private final ReplicaStore replicas;
     private final Path dataDir;
+    private final Replicators replicators;
     private final Set<String> runtimeNodes = ConcurrentHashMap.newKeySet();
-    private Replicators replicators;
 
-    public NodeAdmin(Tracker tracker, Catalogue catalogue, Path dataDir) {
+    /** @param dataDir where a disk node added without a path keeps its files ({@code <data dir>/nodes/<name>}) */
+    public NodeAdmin(Tracker tracker, NodeStore nodes, ReplicaStore replicas, Path dataDir, Replicators replicators) {
         this.tracker = tracker;
-        this.catalogue = catalogue;
+        this.nodes = nodes;
+        this.replicas = replicas;
         this.dataDir = dataDir;
-    }
-
-    public void setReplicators(Replicators replicators) {
         this.replicators = replicators;
     }
 
-    /** Adds the nodes stored in the database (added at runtime before this start). */
-    public void loadStoredNodes() {
-        sync();
-    }
-
     /**
-     * {@code POST /admin/nodes} with a JSON body {@code {"name": "g1-c", "group": "g1", "kind": "disk",
-     * "path": "..."}} (S3: {@code endpoint}, {@code bucket}, {@code accessKey}, {@code secretKey}). The node must
-     * answer; it joins SYNCING, copies its group's files, then turns ACTIVE.
+     * Adds node {@code name} with {@code settings} (the keys of {@link StorageNodes#SETTINGS}: {@code group},
+     * {@code kind}, {@code path} or {@code endpoint}, {@code bucket}, {@code access-key}, {@code secret-key},
+     * {@code reserve-bytes}). The node must answer; it joins SYNCING, copies its group's files, then turns ACTIVE.
      */
-    public synchronized HttpResponse add(Exchange exchange) {
-        Map<String, Object> body;
-        try {
-            body = HttpResponses.JSON.readValue(exchange.getIn().getBody(String.class), new TypeReference<>() { });
-        } catch (IOException | IllegalArgumentException e) {
-            throw CaravanException.badRequest("body must be a JSON object describing the node");
-        }
-        if (body == null) {
-            throw CaravanException.badRequest("body must be a JSON object describing the node");
-        }
-        String name = String.valueOf(body.getOrDefault("name", ""));
-        Properties settings = new Properties();
-        for (String key : StorageNodes.SETTINGS) {
-            Object v = body.containsKey(key) ? body.get(key) : body.get(camel(key));
+    public synchronized NodeView add(String name, Map<String, String> settings) {
+        Properties p = new Properties();
+        settings.forEach((k, v) -> {
             if (v != null) {
-                settings.setProperty(key, String.valueOf(v));
+                p.setProperty(k, v);
             }
-        }
+        });
         if (tracker.nodes().node(name).isPresent()) {
-            throw new CaravanException(409, "a node named " + name + " exists");
+            throw new ConflictException("a node named " + name + " exists");
         }
         StorageNode node;
         try {
-            node = StorageNodes.create(name, settings::getProperty, dataDir);
-            Long.parseLong(settings.getProperty("reserve-bytes", "0").trim());
+            node = StorageNodes.create(name, p::getProperty, dataDir);
+            reserve(p);
         } catch (IllegalArgumentException e) {
-            throw CaravanException.badRequest(e.getMessage());
+            throw new InvalidInputException(e.getMessage());
         }
         try {
             node.prepare();
             node.freeSpace();
         } catch (IOException | RuntimeException e) {
             node.close();
-            throw CaravanException.badRequest("node " + name + " does not answer: " + e.getMessage());
+            throw new InvalidInputException("node " + name + " does not answer: " + e.getMessage());
         }
-        catalogue.saveNodeConfig(name, text(settings));
-        join(node, settings);
+        nodes.saveConfig(name, text(p));
+        join(node, p);
         LOG.info("storage node {} added to group {} ({})", name, node.group(), node.kind());
-        return nodeResponse(exchange, 201, node.name());
+        return view(name);
     }
 
-    /** {@code DELETE /admin/nodes/{name}}: forgets a runtime-added node; 409 while it holds a file's only copy. */
-    public synchronized HttpResponse remove(Exchange exchange) {
-        String name = pathPart(exchange, 3);
-        tracker.nodes().node(name).orElseThrow(() -> CaravanException.notFound("no such node: " + name));
+    /** Forgets a runtime-added node; a conflict while it holds a file's only copy or when it is declared in configuration. */
+    public synchronized void remove(String name) {
+        tracker.nodes().node(name).orElseThrow(() -> new NotFoundException("no such node: " + name));
         if (!runtimeNodes.contains(name)) {
-            throw new CaravanException(409, "node " + name + " is declared in configuration: remove it there");
+            throw new ConflictException("node " + name + " is declared in configuration: remove it there");
         }
-        long only = catalogue.onlyCopiesOn(name);
+        long only = replicas.onlyCopiesOn(name);
         if (only > 0) {
-            throw new CaravanException(409, "node " + name + " holds the only copy of " + only + " files");
+            throw new ConflictException("node " + name + " holds the only copy of " + only + " files");
         }
         // the database first: a heartbeat's sync() must not find the definition and bring the node back
-        catalogue.forgetNode(name);
+        nodes.forget(name);
         leave(name);
         LOG.info("storage node {} removed", name);
-        return HttpResponses.empty(exchange, HttpResponseStatus.NO_CONTENT);
     }
 
-    /** {@code POST /admin/nodes/{name}/drain}: answers with the node's new state. */
-    public HttpResponse drain(Exchange exchange) {
-        String node = pathPart(exchange, 3);
-        tracker.drain(node);
-        return nodeResponse(exchange, 200, node);
+    /** Takes a node out: no reads, no uploads, on every gateway. */
+    public NodeView drain(String name) {
+        tracker.drain(name);
+        return view(name);
     }
 
-    /** {@code POST /admin/nodes/{name}/activate}: answers with the node's new state. */
-    public HttpResponse activate(Exchange exchange) {
-        String node = pathPart(exchange, 3);
-        tracker.activate(node);
-        return nodeResponse(exchange, 200, node);
+    /** Brings a drained node back: it catches up (SYNCING), then turns ACTIVE. */
+    public NodeView activate(String name) {
+        tracker.activate(name);
+        return view(name);
     }
 
-    /** Adds the nodes another gateway added and forgets the ones it removed (called on every heartbeat). */
+    /** Adds the nodes another gateway added and forgets the ones it removed (at start and on every heartbeat). */
     public synchronized void sync() {
-        Map<String, String> stored = catalogue.nodeConfigs();
+        Map<String, String> stored = nodes.configs();
         for (String name : Set.copyOf(runtimeNodes)) {
             if (!stored.containsKey(name)) {
                 leave(name);
@@ -161,48 +142,32 @@ public class NodeAdmin {
 
     private void join(StorageNode node, Properties settings) {
         runtimeNodes.add(node.name());
-        tracker.addNode(node);
-        String reserve = settings.getProperty("reserve-bytes");
-        if (reserve != null && !reserve.isBlank()) {
-            tracker.setReserveBytes(node.name(), Long.parseLong(reserve.trim()));
-        }
-        if (replicators != null) {
-            replicators.start(node.name());
-        }
+        tracker.addNode(node, reserve(settings));
+        replicators.start(node.name());
     }
 
     private void leave(String name) {
-        if (replicators != null) {
-            replicators.stop(name);
-        }
+        replicators.stop(name);
         tracker.removeNode(name);
         runtimeNodes.remove(name);
     }
 
-    private HttpResponse nodeResponse(Exchange exchange, int status, String node) {
-        Tracker.Status s = tracker.status(node);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", node);
-        tracker.nodes().node(node).ifPresent(n -> {
-            body.put("group", n.group());
-            body.put("kind", n.kind());
-        });
-        body.put("state", s.state().name());
-        return HttpResponses.json(exchange, status, body);
+    private NodeView view(String name) {
+        StorageNode n = tracker.nodes().node(name).orElse(null);
+        return new NodeView(name, n == null ? null : n.group(), n == null ? null : n.kind(), tracker.state(name));
     }
 
-    /** Part {@code index} of {@code /admin/nodes/{name}/{action}} (0 is the empty part before the first slash). */
-    private static String pathPart(Exchange exchange, int index) {
-        String[] parts = HttpResponses.rawPath(exchange).split("/");
-        if (parts.length <= index || parts[index].isEmpty()) {
-            throw CaravanException.notFound("no such resource");
+    /** The node's own reserve, or null; a bad number is an {@link IllegalArgumentException}. */
+    private static Long reserve(Properties settings) {
+        String reserve = settings.getProperty("reserve-bytes");
+        if (reserve == null || reserve.isBlank()) {
+            return null;
         }
-        return parts[index];
-    }
-
-    private static String camel(String key) {
-        int dash = key.indexOf('-');
-        return dash < 0 ? key : key.substring(0, dash) + Character.toUpperCase(key.charAt(dash + 1)) + key.substring(dash + 2);
+        try {
+            return Long.parseLong(reserve.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("reserve-bytes must be a number of bytes, not '" + reserve + "'");
+        }
     }
 
     private static String text(Properties p) {

@@ -8,7 +8,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.caravan.connectors.storage.StorageNode;
-import io.caravan.processors.http.CaravanException;
+import io.caravan.processors.support.InvalidInputException;
+import io.caravan.processors.support.UnavailableException;
 
 /**
  * Chooses the node an upload goes to (bean {@code placement}), like FastDFS's {@code store_lookup}:
@@ -17,7 +18,7 @@ import io.caravan.processors.http.CaravanException;
  *
  * <ul>
  *   <li>group policy {@code round-robin}: groups in turn; {@code most-free}: the group whose fullest
- *   writable node has the most free space; {@code fixed}: always {@link #setFixedGroup the fixed group}.</li>
+ *   writable node has the most free space; {@code fixed}: always the fixed group.</li>
  *   <li>node policy {@code round-robin}: nodes in turn; {@code most-free}: the node with the most free space.</li>
  * </ul>
  */
@@ -38,45 +39,36 @@ public class Placement {
     }
 
     private final Tracker tracker;
+    private final Policy groupPolicy;
+    private final Policy nodePolicy;
+    private final String fixedGroup;
     private final AtomicInteger nextGroup = new AtomicInteger();
     private final AtomicInteger nextNode = new AtomicInteger();
-    private Policy groupPolicy = Policy.ROUND_ROBIN;
-    private Policy nodePolicy = Policy.ROUND_ROBIN;
-    private String fixedGroup;
 
-    public Placement(Tracker tracker) {
-        this.tracker = tracker;
-    }
-
-    /** {@code round-robin} (default), {@code most-free} or {@code fixed}. */
-    public void setGroupPolicy(Policy groupPolicy) {
-        this.groupPolicy = groupPolicy;
-    }
-
-    /** {@code round-robin} (default) or {@code most-free}. */
-    public void setNodePolicy(Policy nodePolicy) {
+    /**
+     * @param groupPolicy {@code caravan.placement.group-policy}: round-robin, most-free or fixed
+     * @param nodePolicy  {@code caravan.placement.node-policy}: round-robin or most-free
+     * @param fixedGroup  {@code caravan.placement.fixed-group}: the group of the fixed policy (else ignored)
+     * @throws IllegalArgumentException when the policies do not fit the configured groups
+     */
+    public Placement(Tracker tracker, Policy groupPolicy, Policy nodePolicy, String fixedGroup) {
         if (nodePolicy == Policy.FIXED) {
             throw new IllegalArgumentException("the node policy is round-robin or most-free");
         }
-        this.nodePolicy = nodePolicy;
-    }
-
-    /** The group every upload goes to under the {@code fixed} group policy. */
-    public void setFixedGroup(String fixedGroup) {
-        this.fixedGroup = fixedGroup;
-    }
-
-    /** Checks the settings against the configured groups. */
-    public void validate() {
         if (groupPolicy == Policy.FIXED && !tracker.nodes().groups().contains(fixedGroup)) {
             throw new IllegalArgumentException("placement group policy fixed needs caravan.placement.fixed-group "
                     + "to name a configured group, not '" + fixedGroup + "'");
         }
+        this.tracker = tracker;
+        this.groupPolicy = groupPolicy;
+        this.nodePolicy = nodePolicy;
+        this.fixedGroup = fixedGroup;
     }
 
     /**
      * @param requestedGroup the group the client asked for, or {@code null}
-     * @throws CaravanException 400 for an unknown group, 503 when no node can take the file
+     * @throws InvalidInputException for an unknown group
+     * @throws UnavailableException when no node can take the file
      */
     public StorageNode choose(String requestedGroup) {
         return choose(requestedGroup, Set.of());
@@ -87,10 +79,10 @@ public class Placement {
         List<String> groups = tracker.nodes().groups();
         if (requestedGroup != null && !requestedGroup.isBlank()) {
             if (!groups.contains(requestedGroup)) {
-                throw CaravanException.badRequest("unknown group: " + requestedGroup);
+                throw new InvalidInputException("unknown group: " + requestedGroup);
             }
             return pick(requestedGroup, exclude).orElseThrow(
-                    () -> new CaravanException(503, "no writable storage node in group " + requestedGroup));
+                    () -> new UnavailableException("no writable storage node in group " + requestedGroup));
         }
         for (String g : groupOrder(groups)) {
             var n = pick(g, exclude);
@@ -98,7 +90,7 @@ public class Placement {
                 return n.get();
             }
         }
-        throw new CaravanException(503, "no writable storage node in any group");
+        throw new UnavailableException("no writable storage node in any group");
     }
 
     private List<String> groupOrder(List<String> groups) {

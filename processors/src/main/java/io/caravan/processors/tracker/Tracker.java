@@ -3,9 +3,9 @@ package io.caravan.processors.tracker;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.caravan.connectors.catalogue.NodeRow;
+import io.caravan.connectors.catalogue.NodeStore;
 import io.caravan.connectors.storage.StorageNode;
 import io.caravan.connectors.storage.StorageNodes;
-import io.caravan.processors.catalogue.Catalogue;
-import io.caravan.processors.http.CaravanException;
+import io.caravan.processors.support.NotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,56 +38,33 @@ public class Tracker implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final StorageNodes nodes;
-    private final Catalogue catalogue;
-    private final Map<String, Status> status = new ConcurrentHashMap<>();
+    private final NodeStore store;
+    private final TrackerSettings settings;
+    private final Function<String, Long> lag;
+    private final Clock clock;
+    private final Map<String, NodeStatus> status = new ConcurrentHashMap<>();
+    private final Map<String, Long> runtimeReserve = new ConcurrentHashMap<>();
     private final ExecutorService probes = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "caravan-probe");
         t.setDaemon(true);
         return t;
     });
-    private int offlineAfter = 3;
-    private long reserveBytes = 0;
-    private final Map<String, Long> nodeReserve = new ConcurrentHashMap<>();
-    private Duration probeTimeout = Duration.ofSeconds(2);
-    private Function<String, Long> lag = node -> 0L;
     /** One probe key per gateway: probes overwrite the same object, so they leave no trace in the fan-out. */
     private final String probeKey = StorageNode.PROBE_PREFIX + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
 
-    /** A node's last known condition. */
-    public record Status(NodeState state, long freeBytes, Instant lastBeat, int missed, String error) {
-    }
-
-    public Tracker(StorageNodes nodes, Catalogue catalogue) {
+    /**
+     * @param lag   events a node's replicator is behind ({@code null} when unknown): SYNCING nodes turn ACTIVE at 0
+     * @param clock the time of heartbeats
+     */
+    public Tracker(StorageNodes nodes, NodeStore store, TrackerSettings settings, Function<String, Long> lag, Clock clock) {
         this.nodes = nodes;
-        this.catalogue = catalogue;
-        for (StorageNode n : nodes.all()) {
-            status.put(n.name(), new Status(NodeState.ACTIVE, -1, null, 0, null));
-        }
-    }
-
-    /** Missed heartbeats before a node is OFFLINE (default 3). */
-    public void setOfflineAfter(int offlineAfter) {
-        this.offlineAfter = Math.max(1, offlineAfter);
-    }
-
-    /** Free bytes under which a node turns READONLY (default 0). */
-    public void setReserveBytes(long reserveBytes) {
-        this.reserveBytes = reserveBytes;
-    }
-
-    /** A node's own reserve, overriding {@link #setReserveBytes} for it. */
-    public void setReserveBytes(String node, long reserveBytes) {
-        nodeReserve.put(node, reserveBytes);
-    }
-
-    /** How long one probe may take before it counts as missed (default 2 s; keep it under the interval). */
-    public void setProbeTimeout(Duration probeTimeout) {
-        this.probeTimeout = probeTimeout;
-    }
-
-    /** Where SYNCING nodes' replication lag comes from (events behind, {@code null} when unknown). */
-    public void setLag(Function<String, Long> lag) {
+        this.store = store;
+        this.settings = settings;
         this.lag = lag;
+        this.clock = clock;
+        for (StorageNode n : nodes.all()) {
+            status.put(n.name(), NodeStatus.unprobed(NodeState.ACTIVE, null));
+        }
     }
 
     public StorageNodes nodes() {
@@ -95,23 +73,23 @@ public class Tracker implements AutoCloseable {
 
     /** Probes every node once and records the result. */
     public void beat() {
-        Map<String, String> shared = catalogue.nodeStates();
+        Map<String, String> shared = store.states();
         Map<String, CompletableFuture<Long>> pending = new LinkedHashMap<>();
         for (StorageNode n : nodes.all()) {
             pending.put(n.name(), CompletableFuture.supplyAsync(() -> probe(n, probeKey), probes));
         }
         for (StorageNode n : nodes.all()) {
-            Status before = status.get(n.name());
+            NodeStatus before = status.get(n.name());
             long free;
             String error = null;
             try {
-                free = pending.get(n.name()).get(probeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                free = pending.get(n.name()).get(settings.probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 free = -1;
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 error = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
             }
-            Status after = next(n, before, free, error, NodeState.DRAINED.name().equals(shared.get(n.name())));
+            NodeStatus after = next(n.name(), before, free, error, NodeState.DRAINED.name().equals(shared.get(n.name())));
             status.put(n.name(), after);
             if (after.state() != before.state()) {
                 LOG.info("storage node {} is now {}{}", n.name(), after.state(), after.error() == null ? "" : " (" + after.error() + ")");
@@ -120,26 +98,35 @@ public class Tracker implements AutoCloseable {
         }
     }
 
-    private Status next(StorageNode n, Status before, long free, String error, boolean drained) {
+    /**
+     * The state machine: where a node goes from {@code before} after a probe that found {@code free} bytes or
+     * failed with {@code error}, {@code drained} when an operator drained it (on any gateway).
+     */
+    NodeStatus next(String node, NodeStatus before, long free, String error, boolean drained) {
         if (error != null) {
             int missed = before.missed() + 1;
-            NodeState state = drained ? NodeState.DRAINED : missed >= offlineAfter ? NodeState.OFFLINE : before.state();
-            return new Status(state, before.freeBytes(), before.lastBeat(), missed, error);
+            NodeState state = drained ? NodeState.DRAINED : missed >= settings.offlineAfter() ? NodeState.OFFLINE : before.state();
+            return new NodeStatus(state, before.freeBytes(), before.lastBeat(), missed, error);
         }
         NodeState state;
         if (drained) {
             state = NodeState.DRAINED;
         } else if (before.state() == NodeState.OFFLINE || before.state() == NodeState.DRAINED
                 || before.state() == NodeState.SYNCING) {
-            Long behind = lag.apply(n.name());
+            Long behind = lag.apply(node);
             state = behind != null && behind == 0 ? NodeState.ACTIVE : NodeState.SYNCING;
         } else {
             state = NodeState.ACTIVE;
         }
-        if (state == NodeState.ACTIVE && free < nodeReserve.getOrDefault(n.name(), reserveBytes)) {
+        if (state == NodeState.ACTIVE && free < reserve(node)) {
             state = NodeState.READONLY;
         }
-        return new Status(state, free, Instant.now(), 0, null);
+        return new NodeStatus(state, free, clock.instant(), 0, null);
+    }
+
+    private long reserve(String node) {
+        Long own = runtimeReserve.getOrDefault(node, settings.nodeReserve().get(node));
+        return own != null ? own : settings.reserveBytes();
     }
 
     /** Write, read back, delete a small object; returns the node's free space. */
@@ -162,23 +149,30 @@ public class Tracker implements AutoCloseable {
             }
             return n.freeSpace();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
-    private void save(StorageNode n, Status s) {
+    private void save(StorageNode n, NodeStatus s) {
         try {
-            catalogue.saveNode(n.name(), n.group(), n.kind(), s.state().name(),
-                    s.freeBytes() < 0 ? null : s.freeBytes(), s.lastBeat(), s.error());
+            store.save(new NodeRow(n.name(), n.group(), n.kind(), s.state().name(),
+                    s.freeBytes() < 0 ? null : s.freeBytes(), s.lastBeat(), s.error()));
         } catch (RuntimeException e) {
             LOG.debug("could not record the state of {}: {}", n.name(), e.getMessage());
         }
     }
 
-    /** Adds a node at runtime: it starts SYNCING and turns ACTIVE once its replicator has caught up. */
-    public void addNode(StorageNode node) {
+    /**
+     * Adds a node at runtime: it starts SYNCING and turns ACTIVE once its replicator has caught up.
+     *
+     * @param reserveBytes the node's own free-space reserve, or {@code null} for the configured one
+     */
+    public void addNode(StorageNode node, Long reserveBytes) {
         nodes.add(node);
-        status.put(node.name(), new Status(NodeState.SYNCING, -1, null, 0, "new node, catching up"));
+        if (reserveBytes != null) {
+            runtimeReserve.put(node.name(), reserveBytes);
+        }
+        status.put(node.name(), NodeStatus.unprobed(NodeState.SYNCING, "new node, catching up"));
         save(node, status.get(node.name()));
     }
 
@@ -186,29 +180,29 @@ public class Tracker implements AutoCloseable {
     public void removeNode(String name) {
         nodes.remove(name);
         status.remove(name);
-        nodeReserve.remove(name);
+        runtimeReserve.remove(name);
     }
 
     /** Takes a node out (operator): no reads, no uploads, on every gateway. */
-    public Status drain(String node) {
+    public NodeStatus drain(String node) {
         return setOperatorState(node, NodeState.DRAINED);
     }
 
     /** Brings a drained node back: it catches up (SYNCING) before it turns ACTIVE. */
-    public Status activate(String node) {
+    public NodeStatus activate(String node) {
         return setOperatorState(node, NodeState.SYNCING);
     }
 
-    private Status setOperatorState(String node, NodeState state) {
-        StorageNode n = nodes.node(node).orElseThrow(() -> CaravanException.notFound("no such node: " + node));
-        Status s = status.compute(node, (k, old) -> new Status(state, old.freeBytes(), old.lastBeat(), old.missed(), old.error()));
+    private NodeStatus setOperatorState(String node, NodeState state) {
+        StorageNode n = nodes.node(node).orElseThrow(() -> new NotFoundException("no such node: " + node));
+        NodeStatus s = status.compute(node, (k, old) -> old.withState(state));
         save(n, s);
         LOG.info("storage node {} is now {} (operator)", node, state);
         return s;
     }
 
-    public Status status(String node) {
-        return status.getOrDefault(node, new Status(NodeState.OFFLINE, -1, null, 0, "unknown node"));
+    public NodeStatus status(String node) {
+        return status.getOrDefault(node, NodeStatus.unprobed(NodeState.OFFLINE, "unknown node"));
     }
 
     public NodeState state(String node) {

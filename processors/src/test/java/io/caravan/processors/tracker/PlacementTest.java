@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,9 +13,10 @@ import java.util.TreeMap;
 import io.caravan.connectors.storage.DiskStorageNode;
 import io.caravan.connectors.storage.StorageNode;
 import io.caravan.connectors.storage.StorageNodes;
-import io.caravan.processors.MemoryDatabase;
-import io.caravan.processors.catalogue.Catalogue;
-import io.caravan.processors.http.CaravanException;
+import io.caravan.connectors.catalogue.Catalogue;
+import io.caravan.connectors.catalogue.MemoryDatabase;
+import io.caravan.processors.support.InvalidInputException;
+import io.caravan.processors.support.UnavailableException;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +29,7 @@ class PlacementTest {
     @TempDir
     Path dir;
     private JdbcConnectionPool ds;
+    private StorageNodes nodes;
     private Tracker tracker;
 
     /** A disk node that reports a chosen amount of free space. */
@@ -41,12 +45,19 @@ class PlacementTest {
     @BeforeEach
     void cluster() throws Exception {
         ds = MemoryDatabase.open();
-        StorageNodes nodes = new StorageNodes(List.of(
+        nodes = new StorageNodes(List.of(
                 node("g1-a", 500), node("g1-b", 900),
                 node("g2-a", 700), node("g2-b", 800),
                 node("g3-a", 100), node("g3-b", 5_000)));
-        tracker = new Tracker(nodes, new Catalogue(ds));
-        tracker.beat();
+        tracker = tracker(0, Map.of());
+    }
+
+    /** A tracker of the six nodes after one heartbeat, with a global reserve and per-node ones. */
+    private Tracker tracker(long reserve, Map<String, Long> nodeReserve) {
+        Tracker t = new Tracker(nodes, new Catalogue(ds).nodes(), new TrackerSettings(3, Duration.ofSeconds(2), reserve, nodeReserve),
+                node -> 0L, Clock.systemUTC());
+        t.beat();
+        return t;
     }
 
     @AfterEach
@@ -64,7 +75,7 @@ class PlacementTest {
 
     @Test
     void should_spread_evenly_under_round_robin() {
-        Placement p = new Placement(tracker);
+        Placement p = new Placement(tracker, Placement.Policy.ROUND_ROBIN, Placement.Policy.ROUND_ROBIN, null);
         Map<String, Integer> counts = place(p, 120);
         assertEquals(6, counts.size(), counts.toString());
         counts.values().forEach(n -> assertEquals(20, n, counts.toString()));
@@ -72,25 +83,20 @@ class PlacementTest {
 
     @Test
     void should_pick_the_group_whose_fullest_node_has_most_room() {
-        Placement p = new Placement(tracker);
-        p.setGroupPolicy(Placement.Policy.MOST_FREE);
-        p.setNodePolicy(Placement.Policy.MOST_FREE);
+        Placement p = new Placement(tracker, Placement.Policy.MOST_FREE, Placement.Policy.MOST_FREE, null);
         // g1: min 500, g2: min 700, g3: min 100 -> g2; within g2 the node with more room: g2-b
         assertEquals(Map.of("g2-b", 100), place(p, 100));
     }
 
     @Test
     void should_always_use_the_fixed_group() {
-        Placement p = new Placement(tracker);
-        p.setGroupPolicy(Placement.Policy.FIXED);
-        p.setFixedGroup("g3");
-        p.validate();
+        Placement p = new Placement(tracker, Placement.Policy.FIXED, Placement.Policy.ROUND_ROBIN, "g3");
         assertEquals(Map.of("g3-a", 50, "g3-b", 50), place(p, 100));
     }
 
     @Test
     void should_skip_groups_without_a_writable_node_and_refuse_when_none_is_left() {
-        Placement p = new Placement(tracker);
+        Placement p = new Placement(tracker, Placement.Policy.ROUND_ROBIN, Placement.Policy.ROUND_ROBIN, null);
         tracker.drain("g1-a");
         tracker.drain("g1-b");
         tracker.drain("g2-a");
@@ -99,33 +105,29 @@ class PlacementTest {
         tracker.drain("g2-b");
         tracker.drain("g3-a");
         tracker.drain("g3-b");
-        CaravanException e = assertThrows(CaravanException.class, () -> p.choose(null));
-        assertEquals(503, e.status());
-        assertEquals(400, assertThrows(CaravanException.class, () -> p.choose("g9")).status());
+        assertEquals("no writable storage node in any group", assertThrows(UnavailableException.class, () -> p.choose(null)).getMessage());
+        assertEquals("unknown group: g9", assertThrows(InvalidInputException.class, () -> p.choose("g9")).getMessage());
     }
 
     @Test
     void should_make_a_node_under_its_reserve_readonly_and_place_nothing_on_it() {
-        tracker.setReserveBytes("g3-b", 6_000);
-        tracker.beat();
+        tracker = tracker(0, Map.of("g3-b", 6_000L));
         assertEquals(NodeState.READONLY, tracker.state("g3-b"));
         assertEquals(NodeState.ACTIVE, tracker.state("g3-a"), "the global reserve (0) still applies to the others");
-        Placement p = new Placement(tracker);
-        p.setGroupPolicy(Placement.Policy.FIXED);
-        p.setFixedGroup("g3");
+        Placement p = new Placement(tracker, Placement.Policy.FIXED, Placement.Policy.ROUND_ROBIN, "g3");
         assertEquals(Map.of("g3-a", 100), place(p, 100));
-        tracker.setReserveBytes(1_000);
-        tracker.beat();
+        tracker = tracker(1_000, Map.of("g3-b", 6_000L));
         assertEquals(NodeState.READONLY, tracker.state("g3-a"), "100 bytes free is under a 1000-byte reserve");
-        assertEquals(503, assertThrows(CaravanException.class, () -> p.choose(null)).status());
+        Placement full = new Placement(tracker, Placement.Policy.FIXED, Placement.Policy.ROUND_ROBIN, "g3");
+        assertThrows(UnavailableException.class, () -> full.choose(null));
     }
 
     @Test
     void should_refuse_a_fixed_policy_without_a_known_group() {
-        Placement p = new Placement(tracker);
-        p.setGroupPolicy(Placement.Policy.FIXED);
-        p.setFixedGroup("nope");
-        assertThrows(IllegalArgumentException.class, p::validate);
+        assertThrows(IllegalArgumentException.class,
+                () -> new Placement(tracker, Placement.Policy.FIXED, Placement.Policy.ROUND_ROBIN, "nope"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Placement(tracker, Placement.Policy.ROUND_ROBIN, Placement.Policy.FIXED, null));
         assertThrows(IllegalArgumentException.class, () -> Placement.Policy.of("random"));
     }
 }

@@ -1,0 +1,184 @@
+package io.caravan.processors.api;
+
+import static io.caravan.processors.api.Requests.text;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.caravan.connectors.catalogue.FileRecord;
+import io.caravan.processors.netty.HttpResponses;
+import io.caravan.processors.netty.MediaBodies;
+import io.caravan.processors.netty.MediaResponse;
+import io.caravan.processors.netty.MultipartRangesInput;
+import io.caravan.processors.netty.RelayedResponse;
+import io.caravan.processors.serving.ByteRange;
+import io.caravan.processors.serving.HttpConditions;
+import io.caravan.processors.serving.Manifests;
+import io.caravan.processors.serving.ServedFiles.ServedFile;
+import io.caravan.processors.serving.Serving;
+import io.caravan.processors.serving.ServingPolicy;
+import io.caravan.processors.serving.Source;
+import io.caravan.processors.support.CaravanHeaders;
+import io.caravan.processors.support.InvalidInputException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
+
+/**
+ * Streaming (bean {@code streamApi}): {@code GET} and {@code HEAD /files/{id}} answered from the copy
+ * {@link Serving} chooses (whole, one range, or several as {@code multipart/byteranges}; 304/412/416 by
+ * {@link HttpConditions}), the CORS preflight, signed URLs and manifests.
+ */
+public class StreamApi {
+
+    private static final SecureRandom BOUNDARY = new SecureRandom();
+
+    private final Serving serving;
+    private final Manifests manifests;
+    private final ServingPolicy policy;
+
+    public StreamApi(Serving serving, Manifests manifests, ServingPolicy policy) {
+        this.serving = serving;
+        this.manifests = manifests;
+        this.policy = policy;
+    }
+
+    /**
+     * Whether answering may block (read the catalogue, open a remote object): {@code false} for preflights and
+     * for files fresh in the read cache with a verified copy on a local disk, which are answered on the network thread.
+     */
+    public boolean mayBlock(@Header(CaravanHeaders.HTTP_METHOD) String method, @Header(CaravanHeaders.ID) String id,
+                            @Header(CaravanHeaders.REPLICA_PARAM) String replica) {
+        return !"OPTIONS".equals(method) && serving.mayBlock(Requests.fileId(id), hint(replica));
+    }
+
+    /** {@code OPTIONS /files/{id}}: the CORS preflight for browser players. */
+    public FullHttpResponse preflight(@Header(CaravanHeaders.ORIGIN) String origin) {
+        FullHttpResponse r = HttpResponses.empty(HttpResponseStatus.NO_CONTENT);
+        r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS");
+        policy.preflight(origin, r.headers()::add);
+        return r;
+    }
+
+    /** {@code GET|HEAD /files/{id}}: conditional requests, one or several ranges. */
+    public HttpResponse serve(@Header(CaravanHeaders.HTTP_METHOD) String method, @Header(CaravanHeaders.ID) String id,
+                              @Headers Map<String, Object> headers) throws IOException {
+        String hint = hint(text(headers, CaravanHeaders.REPLICA_PARAM));
+        ServedFile stored = serving.file(Requests.fileId(id), text(headers, CaravanHeaders.EXPIRES_PARAM),
+                text(headers, CaravanHeaders.SIG_PARAM), hint);
+        FileRecord file = stored.file();
+        String origin = text(headers, CaravanHeaders.ORIGIN);
+        HttpConditions.Outcome outcome = HttpConditions.evaluate(method, name -> text(headers, name), file.size(),
+                file.etag(), file.created());
+        switch (outcome.answer()) {
+            case NOT_MODIFIED -> {
+                FullHttpResponse response = HttpResponses.empty(HttpResponseStatus.NOT_MODIFIED);
+                validators(response.headers(), stored);
+                policy.cors(origin, response.headers()::add);
+                return response;
+            }
+            case PRECONDITION_FAILED -> {
+                return HttpResponses.error(412, "precondition failed");
+            }
+            case RANGE_NOT_SATISFIABLE -> {
+                FullHttpResponse response = HttpResponses.error(416, "range not satisfiable for a file of " + file.size() + " bytes");
+                response.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + file.size());
+                response.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+                return response;
+            }
+            default -> {
+                return body(method, stored, outcome.ranges(), hint, origin);
+            }
+        }
+    }
+
+    private HttpResponse body(String method, ServedFile stored, List<ByteRange> ranges, String hint, String origin)
+            throws IOException {
+        FileRecord file = stored.file();
+        boolean head = "HEAD".equals(method);
+        HttpResponseStatus status = ranges == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT;
+        String contentType = file.contentType();
+        long length;
+        String contentRange = null;
+        HttpResponse response = null;
+        if (ranges != null && ranges.size() > 1) {
+            String boundary = Long.toHexString(BOUNDARY.nextLong() & Long.MAX_VALUE) + Long.toHexString(System.nanoTime());
+            Source source = head ? null : serving.source(stored, hint, false);
+            MultipartRangesInput parts = new MultipartRangesInput(ranges, file.size(), file.contentType(), boundary,
+                    r -> MediaBodies.chunks(source, file, r.first(), r.length()));
+            contentType = "multipart/byteranges; boundary=" + boundary;
+            length = parts.length();
+            response = head ? HttpResponses.empty(status) : new MediaResponse(status, parts);
+        } else {
+            ByteRange range = ranges == null ? new ByteRange(0, file.size() - 1) : ranges.get(0);
+            length = file.size() == 0 ? 0 : range.length();
+            if (ranges != null) {
+                contentRange = range.contentRange(file.size());
+            }
+            if (!head && length > 0) {
+                Source source = serving.source(stored, hint, true);
+                if (source instanceof Source.LocalFile local) {
+                    // a local disk: sent zero-copy (ZeroCopyEncoder)
+                    response = MediaBodies.fileRegion(status, local.path(), file, range.first(), range.length());
+                } else if (source instanceof Source.Relay relay) {
+                    // a remote node with a plain-HTTP URL: relayed buffer by buffer (ZeroCopyEncoder, HttpRelay)
+                    response = new RelayedResponse(status, relay.url(), range.first(), range.length());
+                } else {
+                    response = new MediaResponse(status, MediaBodies.chunks(source, file, range.first(), range.length()));
+                }
+            } else {
+                response = HttpResponses.empty(status);
+            }
+        }
+        HttpHeaders h = response.headers();
+        h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        h.set(HttpHeaderNames.CONTENT_DISPOSITION, stored.disposition());
+        policy.cors(origin, h::add);
+        h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+        h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+        validators(h, stored);
+        if (contentRange != null) {
+            h.set(HttpHeaderNames.CONTENT_RANGE, contentRange);
+        }
+        return response;
+    }
+
+    /** {@code POST /files/{id}/url?ttl=<seconds>}: a signed URL for the file (default ttl 1 h, at most 1 year). */
+    public FullHttpResponse signedUrl(@Header(CaravanHeaders.ID) String id, @Header(CaravanHeaders.TTL_PARAM) String ttl) {
+        String fileId = Requests.fileId(id);
+        long seconds;
+        try {
+            seconds = Long.parseLong(ttl == null ? "3600" : ttl.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("ttl must be a number of seconds");
+        }
+        Serving.SignedUrl url = serving.signedUrl(fileId, seconds);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("url", url.url());
+        body.put("expires", url.expires());
+        return HttpResponses.json(200, body);
+    }
+
+    /** {@code GET /files/{id}/manifest}: size, SHA-256, every segment's SHA-256 and one URL per readable copy. */
+    public FullHttpResponse manifest(@Header(CaravanHeaders.ID) String id) throws IOException {
+        return HttpResponses.json(200, Views.manifest(manifests.manifest(Requests.fileId(id))));
+    }
+
+    private static void validators(HttpHeaders h, ServedFile file) {
+        h.set(HttpHeaderNames.ETAG, file.file().etag());
+        h.set(HttpHeaderNames.LAST_MODIFIED, file.lastModified());
+        h.set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=31536000, immutable");
+    }
+
+    /** The {@code ?replica=<node>} of the request, or null. */
+    private static String hint(String replica) {
+        return replica == null || replica.isBlank() ? null : replica.trim();
+    }
+}

@@ -1,0 +1,79 @@
+package io.caravan.processors.api;
+
+import static io.caravan.processors.api.Requests.text;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Objects;
+
+import io.caravan.processors.files.ContentClaim;
+import io.caravan.processors.files.UploadRequest;
+import io.caravan.processors.files.Uploads;
+import io.caravan.processors.support.CaravanHeaders;
+import io.caravan.processors.support.InvalidInputException;
+import io.caravan.processors.netty.HttpResponses;
+import io.caravan.processors.netty.RequestBodyStream;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import org.apache.camel.Body;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Headers;
+
+/**
+ * {@code POST /files} (bean {@code uploadApi}): reads what the request says of the file (name, type, group,
+ * metadata, claimed content, length), hands the body (raw, or the {@code file} field of a
+ * {@code multipart/form-data} body) to {@link Uploads}, and answers {@code 201 Created} with the file.
+ */
+public class UploadApi {
+
+    private final Uploads uploads;
+
+    public UploadApi(Uploads uploads) {
+        this.uploads = uploads;
+    }
+
+    /**
+     * @param headers the request headers and query parameters
+     * @param body    the body: streamed by the upload decoder, or aggregated by netty-http (then empty: it had no length)
+     */
+    public FullHttpResponse upload(@Headers Map<String, Object> headers, @Body Object body, CamelContext context) throws IOException {
+        String name = Requests.queryParam(text(headers, CaravanHeaders.NAME_PARAM), CaravanHeaders.NAME_PARAM);
+        if (name == null) {
+            name = Requests.headerValue(text(headers, CaravanHeaders.FILE_NAME), "file name");
+        }
+        String contentType = text(headers, Exchange.CONTENT_TYPE);
+        Map<String, String> meta = Requests.metaHeaders(headers);
+        ContentClaim claim = ContentClaim.of(
+                Requests.queryParam(text(headers, CaravanHeaders.SHA256_PARAM), CaravanHeaders.SHA256_PARAM),
+                Requests.queryParam(text(headers, CaravanHeaders.SIZE_PARAM), CaravanHeaders.SIZE_PARAM));
+        boolean allowEmpty = "true".equalsIgnoreCase(text(headers, CaravanHeaders.ALLOW_EMPTY_PARAM));
+        UploadRequest request = new UploadRequest(name, contentType, text(headers, CaravanHeaders.GROUP_PARAM), meta, claim,
+                declaredLength(text(headers, Exchange.CONTENT_LENGTH)), allowEmpty);
+        InputStream in = body instanceof RequestBodyStream stream ? stream
+                : new ByteArrayInputStream(Objects.requireNonNullElse(context.getTypeConverter().convertTo(byte[].class, body), new byte[0]));
+        Uploads.Stored stored;
+        if (contentType != null && contentType.toLowerCase().startsWith("multipart/form-data")) {
+            MultipartUpload.Part part = MultipartUpload.filePart(in, contentType);
+            stored = uploads.store(request.withPart(part.fileName(), part.contentType()), part.body());
+        } else {
+            stored = uploads.store(request, in);
+        }
+        FullHttpResponse response = HttpResponses.json(201, Views.file(stored.file(), stored.meta()));
+        response.headers().set(HttpHeaderNames.LOCATION, "/files/" + stored.file().id());
+        return response;
+    }
+
+    private static long declaredLength(String contentLength) {
+        if (contentLength == null || contentLength.isBlank()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(contentLength.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("Content-Length must be a number");
+        }
+    }
+}

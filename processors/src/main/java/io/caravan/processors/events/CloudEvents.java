@@ -1,0 +1,57 @@
+package io.caravan.processors.events;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.caravan.connectors.catalogue.FileRecord;
+import io.caravan.connectors.catalogue.OutboxEvent;
+import io.caravan.processors.support.Json;
+
+/** Builds the CloudEvents 1.0 JSON envelopes Caravan publishes on its Kafka topic (structured mode). */
+public final class CloudEvents {
+
+    public static final String FILE_STORED = "caravan.file.stored";
+    public static final String FILE_DELETED = "caravan.file.deleted";
+    public static final String REPLICA_SYNCED = "caravan.replica.synced";
+    public static final String REPLICA_REPAIRED = "caravan.replica.repaired";
+    public static final String META_CHANGED = "caravan.file.meta-changed";
+    /** The media type of a structured-mode event, and of every record's {@code content-type} header. */
+    public static final String CONTENT_TYPE = "application/cloudevents+json";
+
+    private CloudEvents() {
+    }
+
+    /**
+     * An event about {@code file}; its id is a fresh UUID that stays with the event through every
+     * redelivery, so consumers can de-duplicate on it.
+     *
+     * @param node the node the event concerns (the source node for a stored file), or {@code null}
+     */
+    public static OutboxEvent fileEvent(String type, FileRecord file, String node) {
+        return fileEvent(type, file, node, Map.of());
+    }
+
+    /** As {@link #fileEvent(String, FileRecord, String)}, with the file's metadata in {@code data.meta} when there is any. */
+    public static OutboxEvent fileEvent(String type, FileRecord file, String node, Map<String, String> meta) {
+        String id = UUID.randomUUID().toString();
+        Map<String, Object> data = file.toJson();
+        if (node != null) {
+            data.put("node", node);
+        }
+        if (!meta.isEmpty()) {
+            data.put("meta", meta);
+        }
+        Map<String, Object> ce = new LinkedHashMap<>();
+        ce.put("specversion", "1.0");
+        ce.put("id", id);
+        ce.put("source", "/caravan/files");
+        ce.put("type", type);
+        ce.put("subject", file.id());
+        ce.put("time", Instant.now().toString());
+        ce.put("datacontenttype", "application/json");
+        ce.put("data", data);
+        return OutboxEvent.of(id, file.id(), type, Json.write(ce));
+    }
+}

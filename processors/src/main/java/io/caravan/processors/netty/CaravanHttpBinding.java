@@ -1,0 +1,65 @@
+package io.caravan.processors.netty;
+
+import java.util.Map;
+
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.netty.http.NettyHttpConfiguration;
+import org.apache.camel.component.netty.http.RestNettyHttpBinding;
+import org.apache.camel.http.base.HttpHelper;
+
+/**
+ * netty-http's binding with path parameters ({@code /files/{id}} gives the header {@code id}), changed in three
+ * ways: the parameters keep the raw, still percent-encoded text of the path, so {@code %2e%2e} or {@code %00}
+ * can never become a path; a request body is never parsed as form fields (Caravan reads bodies itself, and the
+ * default parsing throws outside the route, leaving the client without any answer, when a body such as JSON is
+ * sent with curl's default {@code application/x-www-form-urlencoded}); and a Netty response a route answers
+ * with is finished on its way out ({@link HttpResponses#finish}), so no route has to.
+ */
+public class CaravanHttpBinding extends RestNettyHttpBinding {
+
+    @Override
+    public void populateCamelHeaders(HttpRequest request, Map<String, Object> headers, Exchange exchange,
+                                     NettyHttpConfiguration configuration) throws Exception {
+        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (request instanceof FullHttpRequest && type != null
+                && type.toLowerCase().startsWith(HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.toString())) {
+            HttpRequest withoutType = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                    request.headers().copy().remove(HttpHeaderNames.CONTENT_TYPE));
+            super.populateCamelHeaders(withoutType, headers, exchange, configuration);
+            headers.put(Exchange.CONTENT_TYPE, type);
+        } else {
+            super.populateCamelHeaders(request, headers, exchange, configuration);
+        }
+        String pattern = configuration.getPath();
+        if (pattern != null && pattern.indexOf('{') >= 0) {
+            HttpHelper.evalPlaceholders(headers, rawPath(request.uri()), pattern);
+        }
+    }
+
+    @Override
+    public HttpResponse toNettyResponse(Message message, NettyHttpConfiguration configuration) throws Exception {
+        HttpResponse response = super.toNettyResponse(message, configuration);
+        if (message.getBody() instanceof HttpResponse) {
+            HttpResponses.finish(message.getExchange(), response);
+        }
+        return response;
+    }
+
+    /** The path of a request URI ({@code /a/b?c} or {@code http://host/a/b?c}) without its query, still percent-encoded. */
+    static String rawPath(String uri) {
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        if (path.startsWith("http://") || path.startsWith("https://")) {
+            int slash = path.indexOf('/', path.indexOf("//") + 2);
+            path = slash < 0 ? "/" : path.substring(slash);
+        }
+        return path;
+    }
+}
