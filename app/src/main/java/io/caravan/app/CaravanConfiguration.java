@@ -26,6 +26,8 @@ import io.caravan.processors.api.NodeApi;
 import io.caravan.processors.api.StreamApi;
 import io.caravan.processors.api.UploadApi;
 import io.caravan.processors.events.OutboxRelay;
+import io.caravan.processors.extensions.ExtensionFolder;
+import io.caravan.processors.extensions.RouteHooks;
 import io.caravan.processors.files.FileChanges;
 import io.caravan.processors.files.FileSearch;
 import io.caravan.processors.files.IdAllocator;
@@ -144,7 +146,8 @@ public class CaravanConfiguration implements CamelConfiguration {
 
         // files: upload, changes, search
         Uploads uploads = new Uploads(new IdAllocator(catalogue.idBlocks(), "files", s.integer("caravan.id.block-size")),
-                placement, catalogue.files(), s.flag("caravan.dedup.enabled"), s.flag("caravan.dedup.instant-upload"));
+                placement, catalogue.files(), new RouteHooks(context, s.duration("caravan.hooks.timeout")),
+                s.flag("caravan.dedup.enabled"), s.flag("caravan.dedup.instant-upload"));
         FileChanges fileChanges = new FileChanges(catalogue.files(), catalogue.meta());
         FileSearch fileSearch = new FileSearch(catalogue.meta());
         ClusterStatus clusterStatus = new ClusterStatus(catalogue, tracker, lag);
@@ -164,7 +167,11 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("replicaVerifier", verifier);
         r.bind("replicator", replicator);
         r.bind("scrubber", scrubber);
-        r.bind("clusterApi", new ClusterApi(clusterStatus, scrubber));
+        ExtensionFolder extensions = new ExtensionFolder(Path.of(s.text("caravan.extensions.dir")).toAbsolutePath().normalize(),
+                Clock.systemUTC());
+        context.addStartupListener(extensions); // loads the folder once Caravan's own routes run
+        r.bind("extensionFolder", extensions);
+        r.bind("clusterApi", new ClusterApi(clusterStatus, scrubber, extensions));
         r.bind("nodeApi", new NodeApi(nodeAdmin));
         r.bind("outboxRelay", new OutboxRelay(catalogue.outbox(), s.integer("caravan.outbox.batch-size"),
                 s.duration("caravan.outbox.retention")));

@@ -21,8 +21,8 @@ class ArchitectureTest {
     static final String[] DOMAIN = {"..processors.files..", "..processors.events..", "..processors.tracker..",
         "..processors.replication..", "..processors.serving..", "..processors.media..", "..processors.support.."};
 
-    /** The edges: HTTP handlers, the Netty pieces, the Kafka records. */
-    static final String[] EDGE = {"..processors.api..", "..processors.netty..", "..processors.kafka.."};
+    /** The edges: HTTP handlers, the Netty pieces, the Kafka records, the extension folder (Camel routes). */
+    static final String[] EDGE = {"..processors.api..", "..processors.netty..", "..processors.kafka..", "..processors.extensions.."};
 
     @ArchTest
     static final ArchRule packages_form_no_cycles = slices().matching("io.caravan.processors.(*)..")

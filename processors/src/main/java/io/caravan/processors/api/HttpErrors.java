@@ -3,6 +3,7 @@ package io.caravan.processors.api;
 import java.io.IOException;
 
 import io.caravan.connectors.catalogue.CatalogueException;
+import io.caravan.processors.extensions.RejectedException;
 import io.caravan.processors.netty.HttpResponses;
 import io.caravan.processors.netty.RequestBodyStream;
 import io.caravan.processors.support.CaravanException;
@@ -53,7 +54,9 @@ public class HttpErrors {
 
     /** The status of a refusal. */
     static int status(CaravanException refused) {
-        if (refused instanceof InvalidInputException) {
+        if (refused instanceof RejectedException hook) {
+            return hook.status();
+        } else if (refused instanceof InvalidInputException) {
             return 400;
         } else if (refused instanceof UnauthorizedException) {
             return 401;

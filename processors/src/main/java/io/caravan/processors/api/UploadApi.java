@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.caravan.processors.files.ContentClaim;
+import io.caravan.processors.files.UploadBody;
 import io.caravan.processors.files.UploadRequest;
 import io.caravan.processors.files.Uploads;
 import io.caravan.processors.support.CaravanHeaders;
@@ -50,17 +51,19 @@ public class UploadApi {
                 Requests.queryParam(text(headers, CaravanHeaders.SHA256_PARAM), CaravanHeaders.SHA256_PARAM),
                 Requests.queryParam(text(headers, CaravanHeaders.SIZE_PARAM), CaravanHeaders.SIZE_PARAM));
         boolean allowEmpty = "true".equalsIgnoreCase(text(headers, CaravanHeaders.ALLOW_EMPTY_PARAM));
+        boolean form = contentType != null && contentType.toLowerCase().startsWith("multipart/form-data");
+        // a form's length is not the file's: the file's is known once it is read
         UploadRequest request = new UploadRequest(name, contentType, text(headers, CaravanHeaders.GROUP_PARAM), meta, claim,
-                declaredLength(text(headers, Exchange.CONTENT_LENGTH)), allowEmpty);
+                form ? -1 : declaredLength(text(headers, Exchange.CONTENT_LENGTH)), allowEmpty);
         InputStream in = body instanceof RequestBodyStream stream ? stream
                 : new ByteArrayInputStream(Objects.requireNonNullElse(context.getTypeConverter().convertTo(byte[].class, body), new byte[0]));
-        Uploads.Stored stored;
-        if (contentType != null && contentType.toLowerCase().startsWith("multipart/form-data")) {
-            MultipartUpload.Part part = MultipartUpload.filePart(in, contentType);
-            stored = uploads.store(request.withPart(part.fileName(), part.contentType()), part.body());
-        } else {
-            stored = uploads.store(request, in);
-        }
+        UploadBody opened = form
+                ? () -> {
+                    MultipartUpload.Part part = MultipartUpload.filePart(in, contentType);
+                    return new UploadBody.Opened(part.body(), true, part.fileName(), part.contentType());
+                }
+                : () -> UploadBody.Opened.raw(in);
+        Uploads.Stored stored = uploads.store(request, opened);
         FullHttpResponse response = HttpResponses.json(201, Views.file(stored.file(), stored.meta()));
         response.headers().set(HttpHeaderNames.LOCATION, "/files/" + stored.file().id());
         return response;

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.caravan.connectors.catalogue.FileRecord;
 import io.caravan.connectors.catalogue.SegmentHashes;
+import io.caravan.processors.extensions.Extension;
 import io.caravan.processors.files.FileSearch;
 import io.caravan.processors.replication.Scrubber;
 import io.caravan.processors.serving.Manifests;
@@ -115,6 +116,28 @@ final class Views {
         body.put("failed", r.failed());
         body.put("orphansRemoved", r.orphansRemoved());
         body.put("millis", r.millis());
+        return body;
+    }
+
+    static Map<String, Object> extensions(String dir, List<Extension> extensions) {
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (Extension e : extensions) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", e.file());
+            m.put("state", e.state().name());
+            m.put("routes", e.routes());
+            if (!e.disabledRoutes().isEmpty()) {
+                m.put("switchedOff", e.disabledRoutes());
+            }
+            m.put("loaded", e.loaded() == null ? null : e.loaded().toString());
+            if (e.error() != null) {
+                m.put("error", e.error());
+            }
+            files.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("dir", dir);
+        body.put("extensions", files);
         return body;
     }
 

@@ -15,6 +15,11 @@ public record UploadRequest(String name, String contentType, String group, Map<S
         meta = Map.copyOf(meta);
     }
 
+    /** The same request with the name the file will have. */
+    public UploadRequest named(String cleanName) {
+        return new UploadRequest(cleanName, contentType, group, meta, claim, declaredLength, allowEmpty);
+    }
+
     /** The same request, the name and content type taken from a multipart file field where the request had none. */
     public UploadRequest withPart(String partName, String partContentType) {
         return new UploadRequest(name != null ? name : partName, partContentType, group, meta, claim, -1, allowEmpty);

@@ -45,23 +45,36 @@ public class Uploads {
     private final IdAllocator ids;
     private final Placement placement;
     private final FileStore files;
+    private final UploadHooks hooks;
     private final boolean dedup;
     private final boolean instantUpload;
 
     /**
+     * @param hooks         asked before the body is read and before the commit (the extension routes)
      * @param dedup         whether bytes already stored in the group are kept once ({@code caravan.dedup.enabled})
      * @param instantUpload whether a body-less upload of a known content succeeds ({@code caravan.dedup.instant-upload})
      */
-    public Uploads(IdAllocator ids, Placement placement, FileStore files, boolean dedup, boolean instantUpload) {
+    public Uploads(IdAllocator ids, Placement placement, FileStore files, UploadHooks hooks, boolean dedup, boolean instantUpload) {
         this.ids = ids;
         this.placement = placement;
         this.files = files;
+        this.hooks = hooks;
         this.dedup = dedup;
         this.instantUpload = instantUpload;
     }
 
-    /** Stores {@code body} as the file {@code request} describes. */
-    public Stored store(UploadRequest request, InputStream body) throws IOException {
+    /** Stores the file {@code request} describes, whose bytes {@code body} opens once the before-upload hook let it through. */
+    public Stored store(UploadRequest request, UploadBody body) throws IOException {
+        // before a byte is read: a refusal stores nothing, uses up no id and sends no 100 Continue
+        hooks.beforeUpload(request.named(cleanName(request.name())));
+        UploadBody.Opened opened = body.open();
+        if (opened.form()) {
+            request = request.withPart(opened.name(), opened.contentType());
+        }
+        return store(request, opened.in());
+    }
+
+    private Stored store(UploadRequest request, InputStream body) throws IOException {
         String name = cleanName(request.name());
         ClientBody client = new ClientBody(body);
         PushbackInputStream in = new PushbackInputStream(client, 1);
@@ -76,7 +89,8 @@ public class Uploads {
             in.unread(first);
         }
         MessageDigest sha = Sha256.digest();
-        CountingInputStream counted = new CountingInputStream(new DigestInputStream(in, sha));
+        ContentSniffer.Head head = new ContentSniffer.Head(in);
+        CountingInputStream counted = new CountingInputStream(new DigestInputStream(head, sha));
         Set<String> failed = new HashSet<>();
         StorageNode node;
         String id;
@@ -110,6 +124,12 @@ public class Uploads {
         if (claim != null && (!claim.sha256().equals(sha256) || claim.size() != size)) {
             node.delete(id);
             throw new InvalidInputException("the body (" + size + " bytes, SHA-256 " + sha256 + ") is not the content ?sha256=&size= announced");
+        }
+        try {
+            hooks.beforeCommit(request.named(name), new UploadHooks.Written(id, name, node.name(), node.group(), size, sha256, head.detected()));
+        } catch (RuntimeException refused) {
+            deleteQuietly(node, id);
+            throw refused;
         }
         FileRecord file = new FileRecord(id, name, size, sha256, MediaTypes.forUpload(request.contentType(), name), node.group(),
                 FileRecord.STORED, now(), null);
@@ -152,10 +172,13 @@ public class Uploads {
             throw new InvalidInputException("instant upload is off on this server: send the bytes");
         }
         ContentClaim claim = request.claim();
-        return files.sameContent(request.group(), claim.sha256(), claim.size())
-                .flatMap(same -> share(new FileRecord(ids.newFileId(name), name, claim.size(), claim.sha256(),
-                        MediaTypes.forUpload(request.contentType(), name), same.group(), FileRecord.STORED, now(), null),
-                        same, request.meta()))
+        FileRecord same = files.sameContent(request.group(), claim.sha256(), claim.size())
+                .orElseThrow(() -> new NotFoundException("no stored file has this content: upload the bytes"));
+        String id = ids.newFileId(name);
+        // no bytes are written: the hook hears of the content the client named, on no node
+        hooks.beforeCommit(request.named(name), new UploadHooks.Written(id, name, null, same.group(), claim.size(), claim.sha256(), null));
+        return share(new FileRecord(id, name, claim.size(), claim.sha256(), MediaTypes.forUpload(request.contentType(), name),
+                same.group(), FileRecord.STORED, now(), null), same, request.meta())
                 .orElseThrow(() -> new NotFoundException("no stored file has this content: upload the bytes"));
     }
 

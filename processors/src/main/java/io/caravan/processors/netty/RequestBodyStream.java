@@ -8,6 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * A request body as an InputStream, fed chunk by chunk by the Netty I/O thread and read by the route.
@@ -27,14 +30,20 @@ public class RequestBodyStream extends InputStream {
     private final AtomicLong queued = new AtomicLong();
     private volatile boolean closed;
     private volatile boolean ended;
+    private volatile boolean continuePending;
     private ByteBuf current;
     private boolean finished;
     private IOException failure;
 
-    public RequestBodyStream(Channel channel, long highWater, long idleTimeoutMillis) {
+    /**
+     * @param expectsContinue the client sent {@code Expect: 100-continue}: {@code 100 Continue} goes out when the
+     *                        body is first read, not before
+     */
+    public RequestBodyStream(Channel channel, long highWater, long idleTimeoutMillis, boolean expectsContinue) {
         this.channel = channel;
         this.highWater = highWater;
         this.idleTimeoutMillis = idleTimeoutMillis;
+        this.continuePending = expectsContinue;
     }
 
     // ---- I/O thread side
@@ -87,6 +96,11 @@ public class RequestBodyStream extends InputStream {
         }
         if (closed) {
             throw new IOException("stream closed");
+        }
+        if (continuePending) {
+            continuePending = false;
+            // from the channel, not a handler context: the response encoder is further down the pipeline
+            channel.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         while (current == null || !current.isReadable()) {
             if (current != null) {

@@ -7,14 +7,11 @@ import java.util.Set;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import org.apache.camel.component.netty.DefaultChannelHandlerFactory;
 import org.apache.camel.component.netty.http.InboundStreamHttpRequest;
@@ -22,9 +19,10 @@ import org.apache.camel.component.netty.http.InboundStreamHttpRequest;
 /**
  * Streams upload bodies into the route instead of letting netty-http aggregate them in memory.
  *
- * <p>Sits right after Netty's request decoder. For a {@code POST} to one of the upload paths it
- * answers {@code Expect: 100-continue}, hands the route an {@link InboundStreamHttpRequest} whose
- * body is a {@link RequestBodyStream}, and feeds that stream with the body chunks as they arrive.
+ * <p>Sits right after Netty's request decoder. For a {@code POST} to one of the upload paths it hands the
+ * route an {@link InboundStreamHttpRequest} whose body is a {@link RequestBodyStream}, and feeds that stream
+ * with the body chunks as they arrive; {@code Expect: 100-continue} is answered by the stream, when the route
+ * first reads it.
  * Every other request passes through untouched to the aggregator.
  */
 public class StreamingUploadDecoder extends DefaultChannelHandlerFactory {
@@ -69,12 +67,13 @@ public class StreamingUploadDecoder extends DefaultChannelHandlerFactory {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest req && body == null && streams(req)) {
-                if (HttpUtil.is100ContinueExpected(req)) {
+                boolean expectsContinue = HttpUtil.is100ContinueExpected(req);
+                if (expectsContinue) {
+                    // answered by the body stream when the route first reads the body: a request refused before
+                    // (no API key, a hook) never hears 100 Continue and sends no body for nothing
                     req.headers().remove(HttpHeaderNames.EXPECT);
-                    // from the channel, not ctx: the response encoder sits after this handler
-                    ctx.channel().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
                 }
-                body = new RequestBodyStream(ctx.channel(), HIGH_WATER, idleTimeoutMillis);
+                body = new RequestBodyStream(ctx.channel(), HIGH_WATER, idleTimeoutMillis, expectsContinue);
                 ctx.fireChannelRead(new InboundStreamHttpRequest(req, body));
                 if (msg instanceof HttpContent content) {
                     feed(content);

@@ -122,6 +122,38 @@ public final class CaravanHeaders {
     /** Record header: the value's media type, {@code application/cloudevents+json}. */
     public static final String RECORD_CONTENT_TYPE = "content-type";
 
+    // ---- upload hooks (direct:before-upload, direct:before-commit; docs/extending.md)
+
+    /** Hook header: the file's name, as it will be stored. */
+    public static final String HOOK_FILE_NAME = "CaravanFileName";
+
+    /** Hook header: the content type the client declared (absent when it declared none). */
+    public static final String HOOK_CONTENT_TYPE = "CaravanContentType";
+
+    /** Hook header: the group the client asked for (absent when placement chooses). */
+    public static final String HOOK_GROUP = "CaravanGroup";
+
+    /** Hook header: the body's declared length in bytes (absent for chunked and multipart bodies). */
+    public static final String HOOK_DECLARED_SIZE = "CaravanDeclaredSize";
+
+    /** Hook header (before-commit): the id the file will have. */
+    public static final String HOOK_FILE_ID = "CaravanFileId";
+
+    /** Hook header (before-commit): the bytes stored. */
+    public static final String HOOK_SIZE = "CaravanSize";
+
+    /** Hook header (before-commit): the SHA-256 (hex) of the bytes stored. */
+    public static final String HOOK_SHA256 = "CaravanSha256";
+
+    /** Hook header (before-commit): the media type the first bytes show (absent when unknown). */
+    public static final String HOOK_DETECTED_TYPE = "CaravanDetectedType";
+
+    /** Set by a hook to refuse the upload: the reason the client reads in the JSON error. */
+    public static final String REJECT_REASON = "CaravanRejectReason";
+
+    /** Set by a hook with {@link #REJECT_REASON}: the status, a 4xx (default 403). */
+    public static final String REJECT_STATUS = "CaravanRejectStatus";
+
     // ---- route headers
 
     /** Route header: the storage node a replicator route works for. */
