@@ -28,6 +28,7 @@ import io.caravan.processors.api.UploadApi;
 import io.caravan.processors.events.OutboxRelay;
 import io.caravan.processors.extensions.ExtensionFolder;
 import io.caravan.processors.extensions.RouteHooks;
+import io.caravan.processors.files.DerivedFiles;
 import io.caravan.processors.files.FileChanges;
 import io.caravan.processors.files.FileSearch;
 import io.caravan.processors.files.IdAllocator;
@@ -130,7 +131,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         // Netty's network threads; every route that blocks starts with a threads step onto the "blocking" pool
         NettyHttpComponent http = context.getComponent("netty-http", NettyHttpComponent.class);
         http.getConfiguration().setDecodersAsList(List.of(
-                new StreamingUploadDecoder(Set.of("/files"), s.duration("caravan.http.upload-idle-timeout"))));
+                new StreamingUploadDecoder(Set.of("/files", "/files/*/derived/*"), s.duration("caravan.http.upload-idle-timeout"))));
         http.getConfiguration().setEncodersAsList(List.of(new ZeroCopyEncoder(s.duration("caravan.http.relay-stall-timeout"))));
         http.setNettyHttpBinding(new CaravanHttpBinding());
         http.getConfiguration().setUsingExecutorService(false);
@@ -145,14 +146,16 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("httpErrors", new HttpErrors());
 
         // files: upload, changes, search
-        Uploads uploads = new Uploads(new IdAllocator(catalogue.idBlocks(), "files", s.integer("caravan.id.block-size")),
-                placement, catalogue.files(), new RouteHooks(context, s.duration("caravan.hooks.timeout")),
+        IdAllocator ids = new IdAllocator(catalogue.idBlocks(), "files", s.integer("caravan.id.block-size"));
+        Uploads uploads = new Uploads(ids, placement, catalogue.files(), new RouteHooks(context, s.duration("caravan.hooks.timeout")),
                 s.flag("caravan.dedup.enabled"), s.flag("caravan.dedup.instant-upload"));
+        DerivedFiles derivedFiles = new DerivedFiles(ids, placement, catalogue.files(), catalogue.derived());
         FileChanges fileChanges = new FileChanges(catalogue.files(), catalogue.meta());
         FileSearch fileSearch = new FileSearch(catalogue.meta());
         ClusterStatus clusterStatus = new ClusterStatus(catalogue, tracker, lag);
         r.bind("uploads", uploads);
-        r.bind("uploadApi", new UploadApi(uploads));
+        r.bind("derivedFiles", derivedFiles);
+        r.bind("uploadApi", new UploadApi(uploads, derivedFiles));
         r.bind("fileChanges", fileChanges);
         r.bind("fileSearch", fileSearch);
         r.bind("clusterStatus", clusterStatus);

@@ -32,11 +32,6 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -502,35 +497,7 @@ class CaravanPipelineIT {
         }
     }
 
-    private static String header(ConsumerRecord<String, String> rec, String name) {
-        var h = rec.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    /** Reads the topic from the beginning with a plain consumer until the event for {@code id} shows up. */
     private static JsonNode findEvent(String id, String type) throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + KAFKA_PORT);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            consumer.partitionsFor("caravan.files").forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            long end = System.currentTimeMillis() + 10_000;
-            while (System.currentTimeMillis() < end) {
-                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(200))) {
-                    JsonNode ev = TestClient.JSON.readTree(rec.value());
-                    if (id.equals(rec.key()) && type.equals(ev.path("type").asText())) {
-                        // structured CloudEvents mode: the type and the content type as record headers too
-                        assertEquals(type, header(rec, "ce_type"));
-                        assertEquals("application/cloudevents+json", header(rec, "content-type"));
-                        return ev;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no " + type + " event for " + id + " within 10 s");
+        return TestClient.findEvent(KAFKA_PORT, id, type);
     }
 }

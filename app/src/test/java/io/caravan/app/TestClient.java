@@ -1,5 +1,7 @@
 package io.caravan.app;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -13,14 +15,22 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** A plain HTTP client for the integration tests, plus helpers to look at the node directories. */
 final class TestClient {
@@ -211,5 +221,37 @@ final class TestClient {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    private static String header(ConsumerRecord<String, String> rec, String name) {
+        var h = rec.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Reads the topic from the beginning with a plain consumer until the event for {@code id} shows up. */
+    static JsonNode findEvent(int kafkaPort, String id, String type) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            consumer.partitionsFor("caravan.files").forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long end = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < end) {
+                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode ev = JSON.readTree(rec.value());
+                    if (id.equals(rec.key()) && type.equals(ev.path("type").asText())) {
+                        // structured CloudEvents mode: the type and the content type as record headers too
+                        assertEquals(type, header(rec, "ce_type"));
+                        assertEquals("application/cloudevents+json", header(rec, "content-type"));
+                        return ev;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no " + type + " event for " + id + " within 10 s");
     }
 }

@@ -33,6 +33,7 @@ public final class Catalogue {
     private final NodeStore nodes = new NodeStore(this);
     private final IdBlockStore idBlocks = new IdBlockStore(this);
     private final ManifestStore manifests = new ManifestStore(this);
+    private final DerivedStore derived = new DerivedStore(this);
 
     /** @param ds a database {@link Database#migrate} brought to the current schema */
     public Catalogue(DataSource ds) {
@@ -72,6 +73,11 @@ public final class Catalogue {
     /** Per-segment hashes for multi-source downloads. */
     public ManifestStore manifests() {
         return manifests;
+    }
+
+    /** Derived files (posters, renditions) and what they were made from. */
+    public DerivedStore derived() {
+        return derived;
     }
 
     /** Calls {@code listener} with a file id or blob key after every write to its rows (committed or not). */
@@ -131,12 +137,17 @@ public final class Catalogue {
         return writing(List.of(key), work);
     }
 
+    /** Tells the write listeners that the rows of {@code key} changed (a write whose keys were known only inside it). */
+    void touched(String key) {
+        writeListeners.forEach(l -> l.accept(key));
+    }
+
     /** A transaction that changes the rows of {@code keys}: the listeners hear of each after it committed or failed. */
     <T> T writing(Collection<String> keys, Database.Work<T> work) {
         try {
             return transaction(work);
         } finally {
-            keys.forEach(k -> writeListeners.forEach(l -> l.accept(k)));
+            keys.forEach(this::touched);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The {@code files} table: a file is stored with its metadata, first replica and event in one transaction,
@@ -32,11 +33,17 @@ public final class FileStore {
     /** Records a newly stored file with its metadata, its first verified replica and its event, atomically. */
     public void insertStored(FileRecord f, Map<String, String> meta, String node, Long mtime, OutboxEvent event) {
         catalogue.writing(f.id(), c -> {
-            insert(c, f, meta);
-            ReplicaStore.insert(c, f.blob(), node, Replica.VERIFIED, null, null, mtime);
-            OutboxStore.insert(c, event);
+            insertStoredIn(c, f, meta, node, mtime, event);
             return null;
         });
+    }
+
+    /** {@link #insertStored} in the transaction of {@code c}. */
+    static void insertStoredIn(Connection c, FileRecord f, Map<String, String> meta, String node, Long mtime, OutboxEvent event)
+            throws SQLException {
+        insert(c, f, meta);
+        ReplicaStore.insert(c, f.blob(), node, Replica.VERIFIED, null, null, mtime);
+        OutboxStore.insert(c, event);
     }
 
     /**
@@ -63,22 +70,48 @@ public final class FileStore {
         });
     }
 
-    /** Marks the file deleted and queues its event; {@code false} if there was no such stored file. */
-    public boolean markDeleted(String id, OutboxEvent event) {
-        return catalogue.writing(id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE files SET state = ?, deleted = ? WHERE id = ? AND state = ?")) {
-                ps.setString(1, FileRecord.DELETED);
-                ps.setTimestamp(2, Rows.now());
-                ps.setString(3, id);
-                ps.setString(4, FileRecord.STORED);
-                if (ps.executeUpdate() == 0) {
+    /**
+     * Marks the stored file {@code id} deleted and queues its event, and so every stored file derived from it
+     * (and from those), each with the event {@code derivedEvent} makes of it, in one transaction; {@code false}
+     * (nothing written) if there was no such stored file.
+     */
+    public boolean markDeleted(String id, OutboxEvent event, Function<FileRecord, OutboxEvent> derivedEvent) {
+        List<String> touched = new ArrayList<>(List.of(id));
+        try {
+            return catalogue.transaction(c -> {
+                if (!markDeletedIn(c, id, event)) {
                     return false;
                 }
+                DerivedStore.delete(c, id);
+                List<String> sources = new ArrayList<>(List.of(id));
+                while (!sources.isEmpty()) {
+                    for (DerivedFile d : DerivedStore.derivedOf(c, sources.remove(0))) {
+                        markDeletedIn(c, d.file().id(), derivedEvent.apply(d.file()));
+                        DerivedStore.delete(c, d.file().id());
+                        touched.add(d.file().id());
+                        sources.add(d.file().id());
+                    }
+                }
+                return true;
+            });
+        } finally {
+            touched.forEach(catalogue::touched);
+        }
+    }
+
+    /** Marks the stored file {@code id} deleted and queues {@code event}, in the transaction of {@code c}; {@code false} when not stored. */
+    static boolean markDeletedIn(Connection c, String id, OutboxEvent event) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE files SET state = ?, deleted = ? WHERE id = ? AND state = ?")) {
+            ps.setString(1, FileRecord.DELETED);
+            ps.setTimestamp(2, Rows.now());
+            ps.setString(3, id);
+            ps.setString(4, FileRecord.STORED);
+            if (ps.executeUpdate() == 0) {
+                return false;
             }
-            OutboxStore.insert(c, event);
-            return true;
-        });
+        }
+        OutboxStore.insert(c, event);
+        return true;
     }
 
     /** The file {@code id}, stored or deleted. */

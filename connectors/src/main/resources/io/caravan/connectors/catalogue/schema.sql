@@ -32,6 +32,15 @@ CREATE INDEX files_content ON files (sha256, size);
 -- the listing: newest first, by state
 CREATE INDEX files_listing ON files (state, created, id);
 
+-- Derived files (DerivedStore): a stored file made from another one (posters, thumbnails, renditions), of
+-- a kind; at most one stored file per source and kind. Deleting the source deletes its derived files.
+CREATE TABLE derived (
+    file_id   VARCHAR(64) PRIMARY KEY,
+    source_id VARCHAR(64) NOT NULL,
+    kind      VARCHAR(32) NOT NULL
+);
+CREATE INDEX derived_source ON derived (source_id, kind);
+
 -- Key/value metadata of files (MetaStore): X-Meta-<key> headers at upload, PATCH /files/{id}/meta,
 -- media tags read at ingest.
 CREATE TABLE file_meta (

@@ -32,6 +32,11 @@ final class CatalogueFixture implements AutoCloseable {
         return OutboxEvent.of(id, fileId, type, "{\"id\":\"" + id + "\",\"type\":\"" + type + "\"}");
     }
 
+    /** The deleted event of a derived file deleted with its source. */
+    static OutboxEvent deleted(FileRecord derived) {
+        return event("caravan.file.deleted", derived.id());
+    }
+
     /** Stores {@code f} with its first verified copy on g1-a (modification time 7). */
     FileRecord store(FileRecord f, Map<String, String> meta) {
         catalogue.files().insertStored(f, meta, "g1-a", 7L, event("caravan.file.stored", f.id()));

@@ -38,7 +38,7 @@ class FileStoreTest {
         for (int i = 0; i < 501; i++) { // one more than an IN list takes
             ids.add(db.store(String.format("%d-aaaaaaaaaaaa.bin", i), i + 1).id());
         }
-        files.markDeleted(ids.get(3), CatalogueFixture.event("caravan.file.deleted", ids.get(3)));
+        files.markDeleted(ids.get(3), CatalogueFixture.event("caravan.file.deleted", ids.get(3)), CatalogueFixture::deleted);
         List<String> asked = new ArrayList<>(ids);
         asked.add("999-unknown.bin");
         asked.add(ids.get(0)); // a repeat
@@ -61,8 +61,8 @@ class FileStoreTest {
         assertEquals(1, db.catalogue.outbox().unsent());
         assertEquals(Optional.of(f.id()), files.findStored(f.id()).map(FileRecord::id));
 
-        assertTrue(files.markDeleted(f.id(), CatalogueFixture.event("caravan.file.deleted", f.id())));
-        assertFalse(files.markDeleted(f.id(), CatalogueFixture.event("caravan.file.deleted", f.id())), "deleted already");
+        assertTrue(files.markDeleted(f.id(), CatalogueFixture.event("caravan.file.deleted", f.id()), CatalogueFixture::deleted));
+        assertFalse(files.markDeleted(f.id(), CatalogueFixture.event("caravan.file.deleted", f.id()), CatalogueFixture::deleted), "deleted already");
         assertEquals(2, db.catalogue.outbox().unsent(), "one event for the store, one for the delete, none for the refused delete");
         assertEquals(FileRecord.DELETED, files.find(f.id()).orElseThrow().state(), "the tombstone stays");
         assertTrue(files.findStored(f.id()).isEmpty());
@@ -82,9 +82,9 @@ class FileStoreTest {
         assertEquals(List.of("g1-a"), files.stored(second.id()).orElseThrow().replicas().stream().map(Replica::node).toList(),
                 "the new id reads the shared blob's replicas");
 
-        files.markDeleted(first.id(), CatalogueFixture.event("caravan.file.deleted", first.id()));
+        files.markDeleted(first.id(), CatalogueFixture.event("caravan.file.deleted", first.id()), CatalogueFixture::deleted);
         assertEquals(Optional.of("g1"), files.blobGroup(first.blob()), "the second file still uses the bytes");
-        files.markDeleted(second.id(), CatalogueFixture.event("caravan.file.deleted", second.id()));
+        files.markDeleted(second.id(), CatalogueFixture.event("caravan.file.deleted", second.id()), CatalogueFixture::deleted);
         assertTrue(files.blobGroup(first.blob()).isEmpty(), "no stored file uses the bytes any more");
 
         FileRecord third = new FileRecord("3-aaaaaaaaaaaa.bin", "late.bin", 10, first.sha256(), "text/plain", "g1",
@@ -97,7 +97,7 @@ class FileStoreTest {
     void should_name_only_the_blobs_that_no_stored_file_uses() {
         FileRecord kept = db.store("1-aaaaaaaaaaaa.bin", 10);
         FileRecord gone = db.store("2-aaaaaaaaaaaa.bin", 20);
-        files.markDeleted(gone.id(), CatalogueFixture.event("caravan.file.deleted", gone.id()));
+        files.markDeleted(gone.id(), CatalogueFixture.event("caravan.file.deleted", gone.id()), CatalogueFixture::deleted);
 
         assertEquals(Set.of(gone.blob(), "never-stored"), files.unusedBlobs(List.of(kept.blob(), gone.blob(), "never-stored")));
         assertEquals(Set.of(), files.unusedBlobs(List.of()));
@@ -108,7 +108,7 @@ class FileStoreTest {
         for (int i = 1; i <= 5; i++) {
             db.store(i + "-aaaaaaaaaaaa.bin", i);
         }
-        files.markDeleted("3-aaaaaaaaaaaa.bin", CatalogueFixture.event("caravan.file.deleted", "3-aaaaaaaaaaaa.bin"));
+        files.markDeleted("3-aaaaaaaaaaaa.bin", CatalogueFixture.event("caravan.file.deleted", "3-aaaaaaaaaaaa.bin"), CatalogueFixture::deleted);
         assertEquals(List.of("1-aaaaaaaaaaaa.bin", "2-aaaaaaaaaaaa.bin"), files.storedAfter("", 2).stream().map(FileRecord::id).toList());
         assertEquals(List.of("4-aaaaaaaaaaaa.bin", "5-aaaaaaaaaaaa.bin"),
                 files.storedAfter("2-aaaaaaaaaaaa.bin", 2).stream().map(FileRecord::id).toList());
@@ -119,7 +119,7 @@ class FileStoreTest {
         List<String> heard = new ArrayList<>();
         db.catalogue.onWrite(heard::add);
         FileRecord f = db.store("1-aaaaaaaaaaaa.bin", 10);
-        files.markDeleted(f.id(), CatalogueFixture.event("caravan.file.deleted", f.id()));
+        files.markDeleted(f.id(), CatalogueFixture.event("caravan.file.deleted", f.id()), CatalogueFixture::deleted);
         db.catalogue.replicas().remove(f.blob(), "g1-a");
         assertEquals(List.of(f.id(), f.id(), f.blob()), heard);
     }

@@ -42,7 +42,7 @@ class PostgresSchemaIT {
             Database.migrate(ds);
             Database.migrate(ds);
             assertEquals(documented, SchemaTest.shape(ds));
-            assertEquals(List.of("1", "2"), SchemaTest.versions(ds));
+            assertEquals(SchemaTest.migrations(), SchemaTest.versions(ds));
             assertTrue(documented.stream().anyMatch(l -> l.startsWith("replicas.blob ") && l.endsWith(" NOT NULL")), documented.toString());
         } finally {
             Database.close(ds);
@@ -61,7 +61,9 @@ class PostgresSchemaIT {
             assertEquals("1-aaaaaaaaaaaa.mp3", stored.replicas().get(0).blob());
             assertEquals(77L, stored.replicas().get(0).verifiedMtime());
             assertEquals(Map.of("title", "Song"), catalogue.meta().of("1-aaaaaaaaaaaa.mp3"));
-            assertEquals(List.of("0", "1", "2"), SchemaTest.versions(ds));
+            List<String> expected = new java.util.ArrayList<>(List.of("0"));
+            expected.addAll(SchemaTest.migrations());
+            assertEquals(expected, SchemaTest.versions(ds));
         } finally {
             Database.close(ds);
         }

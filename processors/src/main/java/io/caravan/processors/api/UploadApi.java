@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.caravan.processors.files.ContentClaim;
+import io.caravan.processors.files.DerivedFiles;
 import io.caravan.processors.files.UploadBody;
 import io.caravan.processors.files.UploadRequest;
 import io.caravan.processors.files.Uploads;
@@ -21,19 +22,23 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.apache.camel.Headers;
 
 /**
- * {@code POST /files} (bean {@code uploadApi}): reads what the request says of the file (name, type, group,
- * metadata, claimed content, length), hands the body (raw, or the {@code file} field of a
- * {@code multipart/form-data} body) to {@link Uploads}, and answers {@code 201 Created} with the file.
+ * {@code POST /files} and {@code POST /files/{id}/derived/{kind}} (bean {@code uploadApi}): reads what the request
+ * says of the file (name, type, group, metadata, claimed content, length), hands the body (raw, or the {@code file}
+ * field of a {@code multipart/form-data} body) to {@link Uploads} or {@link DerivedFiles}, and answers
+ * {@code 201 Created} with the file.
  */
 public class UploadApi {
 
     private final Uploads uploads;
+    private final DerivedFiles derivedFiles;
 
-    public UploadApi(Uploads uploads) {
+    public UploadApi(Uploads uploads, DerivedFiles derivedFiles) {
         this.uploads = uploads;
+        this.derivedFiles = derivedFiles;
     }
 
     /**
@@ -55,8 +60,7 @@ public class UploadApi {
         // a form's length is not the file's: the file's is known once it is read
         UploadRequest request = new UploadRequest(name, contentType, text(headers, CaravanHeaders.GROUP_PARAM), meta, claim,
                 form ? -1 : declaredLength(text(headers, Exchange.CONTENT_LENGTH)), allowEmpty);
-        InputStream in = body instanceof RequestBodyStream stream ? stream
-                : new ByteArrayInputStream(Objects.requireNonNullElse(context.getTypeConverter().convertTo(byte[].class, body), new byte[0]));
+        InputStream in = bodyStream(body, context);
         UploadBody opened = form
                 ? () -> {
                     MultipartUpload.Part part = MultipartUpload.filePart(in, contentType);
@@ -67,6 +71,34 @@ public class UploadApi {
         FullHttpResponse response = HttpResponses.json(201, Views.file(stored.file(), stored.meta()));
         response.headers().set(HttpHeaderNames.LOCATION, "/files/" + stored.file().id());
         return response;
+    }
+
+    /**
+     * {@code POST /files/{id}/derived/{kind}}: the raw body as the {@code kind} of file {@code id} ({@code ?name=},
+     * {@code X-File-Name}, {@code Content-Type} and {@code X-Meta-*} as for an upload); 201 with the derived file.
+     */
+    public FullHttpResponse derive(@Header(CaravanHeaders.ID) String id, @Header(CaravanHeaders.KIND) String kind,
+                                   @Headers Map<String, Object> headers, @Body Object body, CamelContext context) throws IOException {
+        String source = Requests.fileId(id);
+        String name = Requests.queryParam(text(headers, CaravanHeaders.NAME_PARAM), CaravanHeaders.NAME_PARAM);
+        if (name == null) {
+            name = Requests.headerValue(text(headers, CaravanHeaders.FILE_NAME), "file name");
+        }
+        UploadRequest request = new UploadRequest(name, text(headers, Exchange.CONTENT_TYPE), null, Requests.metaHeaders(headers),
+                null, declaredLength(text(headers, Exchange.CONTENT_LENGTH)), false);
+        Uploads.Stored stored = derivedFiles.store(source, kind, request, bodyStream(body, context));
+        Map<String, Object> json = Views.file(stored.file(), stored.meta());
+        json.put("derivedFrom", source);
+        json.put("kind", kind);
+        FullHttpResponse response = HttpResponses.json(201, json);
+        response.headers().set(HttpHeaderNames.LOCATION, "/files/" + stored.file().id());
+        return response;
+    }
+
+    /** The body: streamed by the upload decoder, or aggregated by netty-http (then empty: it had no length). */
+    private static InputStream bodyStream(Object body, CamelContext context) {
+        return body instanceof RequestBodyStream stream ? stream
+                : new ByteArrayInputStream(Objects.requireNonNullElse(context.getTypeConverter().convertTo(byte[].class, body), new byte[0]));
     }
 
     private static long declaredLength(String contentLength) {

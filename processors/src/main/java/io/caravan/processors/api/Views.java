@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.caravan.connectors.catalogue.DerivedFile;
 import io.caravan.connectors.catalogue.FileRecord;
 import io.caravan.connectors.catalogue.SegmentHashes;
 import io.caravan.processors.extensions.Extension;
@@ -42,7 +43,22 @@ final class Views {
             replicas.add(m);
         }
         Map<String, Object> body = file(info.file(), info.meta());
+        if (info.derivedFrom() != null) {
+            body.put("derivedFrom", info.derivedFrom().sourceId());
+            body.put("kind", info.derivedFrom().kind());
+        }
         body.put("replicas", replicas);
+        List<Map<String, Object>> derived = new ArrayList<>();
+        for (DerivedFile d : info.derived()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", d.kind());
+            m.put("id", d.file().id());
+            m.put("name", d.file().name());
+            m.put("contentType", d.file().contentType());
+            m.put("size", d.file().size());
+            derived.add(m);
+        }
+        body.put("derived", derived);
         return body;
     }
 

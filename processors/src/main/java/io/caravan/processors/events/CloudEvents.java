@@ -35,8 +35,17 @@ public final class CloudEvents {
 
     /** As {@link #fileEvent(String, FileRecord, String)}, with the file's metadata in {@code data.meta} when there is any. */
     public static OutboxEvent fileEvent(String type, FileRecord file, String node, Map<String, String> meta) {
+        return fileEvent(type, file, node, meta, Map.of());
+    }
+
+    /**
+     * As {@link #fileEvent(String, FileRecord, String, Map)}, with more fields in {@code data} (a derived file's
+     * {@code derivedFrom} and {@code kind}).
+     */
+    public static OutboxEvent fileEvent(String type, FileRecord file, String node, Map<String, String> meta, Map<String, Object> more) {
         String id = UUID.randomUUID().toString();
         Map<String, Object> data = file.toJson();
+        data.putAll(more);
         if (node != null) {
             data.put("node", node);
         }

@@ -24,10 +24,11 @@ public class FileChanges {
         this.meta = meta;
     }
 
-    /** Marks the stored file {@code id} deleted and queues its event. */
+    /** Marks the stored file {@code id} deleted and queues its event, and so the files derived from it. */
     public void delete(String id) {
         FileRecord file = files.findStored(id).orElseThrow(() -> NotFoundException.file(id));
-        if (!files.markDeleted(id, CloudEvents.fileEvent(CloudEvents.FILE_DELETED, file, null))) {
+        if (!files.markDeleted(id, CloudEvents.fileEvent(CloudEvents.FILE_DELETED, file, null),
+                derived -> CloudEvents.fileEvent(CloudEvents.FILE_DELETED, derived, null))) {
             throw NotFoundException.file(id);
         }
     }

@@ -1,35 +1,27 @@
 package io.caravan.processors.files;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import io.caravan.connectors.catalogue.FileRecord;
 import io.caravan.connectors.catalogue.FileStore;
-import io.caravan.connectors.storage.CountingInputStream;
 import io.caravan.connectors.storage.StorageNode;
 import io.caravan.connectors.storage.StoredObject;
 import io.caravan.processors.events.CloudEvents;
 import io.caravan.processors.support.InvalidInputException;
 import io.caravan.processors.support.NotFoundException;
-import io.caravan.processors.support.Sha256;
-import io.caravan.processors.support.UnavailableException;
 import io.caravan.processors.tracker.Placement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores uploads (bean {@code uploads}): allocates the id, streams the body to the node placement chose
- * while hashing it, then records the file, its first replica and its event in one transaction. Bytes the
+ * Stores uploads (bean {@code uploads}): asks the hooks, streams the body to the node placement chose while
+ * hashing it ({@link BodyWriter}), then records the file, its first replica and its event in one transaction. Bytes the
  * group has already are kept once (the new id shares them). Anything that fails before the commit leaves
  * nothing behind.
  */
@@ -43,7 +35,7 @@ public class Uploads {
     private static final int MAX_NAME = 255;
 
     private final IdAllocator ids;
-    private final Placement placement;
+    private final BodyWriter writer;
     private final FileStore files;
     private final UploadHooks hooks;
     private final boolean dedup;
@@ -56,7 +48,7 @@ public class Uploads {
      */
     public Uploads(IdAllocator ids, Placement placement, FileStore files, UploadHooks hooks, boolean dedup, boolean instantUpload) {
         this.ids = ids;
-        this.placement = placement;
+        this.writer = new BodyWriter(ids, placement);
         this.files = files;
         this.hooks = hooks;
         this.dedup = dedup;
@@ -76,8 +68,7 @@ public class Uploads {
 
     private Stored store(UploadRequest request, InputStream body) throws IOException {
         String name = cleanName(request.name());
-        ClientBody client = new ClientBody(body);
-        PushbackInputStream in = new PushbackInputStream(client, 1);
+        PushbackInputStream in = new PushbackInputStream(body, 1);
         int first = in.read();
         if (first < 0 && request.claim() != null) {
             return instant(name, request);
@@ -88,67 +79,33 @@ public class Uploads {
         if (first >= 0) {
             in.unread(first);
         }
-        MessageDigest sha = Sha256.digest();
-        ContentSniffer.Head head = new ContentSniffer.Head(in);
-        CountingInputStream counted = new CountingInputStream(new DigestInputStream(head, sha));
-        Set<String> failed = new HashSet<>();
-        StorageNode node;
-        String id;
-        long size;
-        while (true) {
-            node = placement.choose(request.group(), failed);
-            id = ids.newFileId(name);
-            try {
-                size = node.write(id, counted);
-                break;
-            } catch (IOException e) {
-                deleteQuietly(node, id);
-                if (client.failed) {
-                    throw e; // the client went away: nothing to retry
-                }
-                if (counted.count() > 0) {
-                    // part of the body is gone: it cannot be sent again to another node
-                    throw new UnavailableException("storage node " + node.name() + " failed during the upload: "
-                            + e.getMessage(), e);
-                }
-                LOG.warn("storage node {} failed before the upload started, trying another: {}", node.name(), e.getMessage());
-                failed.add(node.name());
-            }
-        }
-        if (request.declaredLength() >= 0 && size != request.declaredLength()) {
-            node.delete(id);
-            throw new InvalidInputException("body has " + size + " bytes, Content-Length said " + request.declaredLength());
-        }
-        String sha256 = Sha256.hex(sha);
-        ContentClaim claim = request.claim();
-        if (claim != null && (!claim.sha256().equals(sha256) || claim.size() != size)) {
-            node.delete(id);
-            throw new InvalidInputException("the body (" + size + " bytes, SHA-256 " + sha256 + ") is not the content ?sha256=&size= announced");
-        }
+        BodyWriter.Bytes bytes = writer.write(request, name, in);
+        StorageNode node = bytes.node();
         try {
-            hooks.beforeCommit(request.named(name), new UploadHooks.Written(id, name, node.name(), node.group(), size, sha256, head.detected()));
+            hooks.beforeCommit(request.named(name), new UploadHooks.Written(bytes.id(), name, node.name(), node.group(),
+                    bytes.size(), bytes.sha256(), bytes.detectedType()));
         } catch (RuntimeException refused) {
-            deleteQuietly(node, id);
+            bytes.delete();
             throw refused;
         }
-        FileRecord file = new FileRecord(id, name, size, sha256, MediaTypes.forUpload(request.contentType(), name), node.group(),
-                FileRecord.STORED, now(), null);
+        FileRecord file = new FileRecord(bytes.id(), name, bytes.size(), bytes.sha256(), MediaTypes.forUpload(request.contentType(), name),
+                node.group(), FileRecord.STORED, now(), null);
         Optional<Stored> shared = dedup
                 ? files.sameContent(file.group(), file.sha256(), file.size()).flatMap(same -> share(file, same, request.meta()))
                 : Optional.empty();
         if (shared.isPresent()) {
-            deleteQuietly(node, id); // the group has these bytes already: the new id uses them
+            bytes.delete(); // the group has these bytes already: the new id uses them
             return shared.get();
         }
         try {
-            StoredObject stored = node.stat(id);
+            StoredObject stored = node.stat(bytes.id());
             files.insertStored(file, request.meta(), node.name(), stored == null ? null : stored.lastModified(),
                     CloudEvents.fileEvent(CloudEvents.FILE_STORED, file, node.name(), request.meta()));
         } catch (IOException | RuntimeException e) {
-            node.delete(id);
+            node.delete(bytes.id());
             throw e;
         }
-        LOG.debug("stored {} ({} bytes) on {}", id, size, node.name());
+        LOG.debug("stored {} ({} bytes) on {}", file.id(), file.size(), node.name());
         return new Stored(file, request.meta());
     }
 
@@ -184,43 +141,6 @@ public class Uploads {
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    /** The request body, remembering whether reading it failed (the client's fault, not a node's). */
-    private static final class ClientBody extends FilterInputStream {
-        boolean failed;
-
-        ClientBody(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
-    }
-
-    private static void deleteQuietly(StorageNode node, String id) {
-        try {
-            node.delete(id);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("could not remove {} from {}: {}", id, node.name(), e.getMessage());
-        }
     }
 
     /** The base name, without path or control characters, at most 255 characters; "file" when empty. */

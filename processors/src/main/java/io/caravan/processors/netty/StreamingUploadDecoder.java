@@ -34,7 +34,8 @@ public class StreamingUploadDecoder extends DefaultChannelHandlerFactory {
     private final long idleTimeoutMillis;
 
     /**
-     * @param paths       the request paths whose POST bodies are streamed (e.g. {@code /files})
+     * @param paths       the request paths whose POST bodies are streamed (e.g. {@code /files}); a segment {@code *}
+     *                    stands for any one segment ({@code /files/*}{@code /derived/*})
      * @param idleTimeout how long an upload may send nothing before it fails ({@code caravan.http.upload-idle-timeout})
      */
     public StreamingUploadDecoder(Set<String> paths, Duration idleTimeout) {
@@ -57,8 +58,28 @@ public class StreamingUploadDecoder extends DefaultChannelHandlerFactory {
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        return paths.contains(path)
+        return matches(path)
                 && (HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0);
+    }
+
+    private boolean matches(String path) {
+        if (paths.contains(path)) {
+            return true;
+        }
+        String[] parts = path.split("/", -1);
+        for (String pattern : paths) {
+            String[] want = pattern.split("/", -1);
+            if (want.length == parts.length) {
+                boolean all = true;
+                for (int i = 0; i < want.length && all; i++) {
+                    all = want[i].equals("*") ? !parts[i].isEmpty() : want[i].equals(parts[i]);
+                }
+                if (all) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private final class Handler extends ChannelInboundHandlerAdapter {

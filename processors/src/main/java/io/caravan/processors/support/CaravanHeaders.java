@@ -70,6 +70,9 @@ public final class CaravanHeaders {
     /** Path parameter: the file id of {@code /files/{id}} and {@code /files/{id}/...}. */
     public static final String ID = "id";
 
+    /** Path parameter: the kind of {@code /files/{id}/derived/{kind}} (e.g. {@code poster}). */
+    public static final String KIND = "kind";
+
     /** Path parameter: the node of {@code /admin/nodes/{name}}. */
     public static final String NODE_NAME = "name";
 

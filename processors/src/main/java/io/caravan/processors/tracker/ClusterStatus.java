@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.caravan.connectors.catalogue.Catalogue;
+import io.caravan.connectors.catalogue.Derivation;
+import io.caravan.connectors.catalogue.DerivedFile;
 import io.caravan.connectors.catalogue.FileRecord;
 import io.caravan.connectors.catalogue.Replica;
 import io.caravan.connectors.kafka.ReplicationLag;
@@ -16,8 +18,12 @@ import io.caravan.processors.support.NotFoundException;
 /** Read-only views of the cluster (bean {@code clusterStatus}): where a file's copies are, the cluster map, health. */
 public class ClusterStatus {
 
-    /** A file with its metadata and, for every node of its group, the state of its copy there. */
-    public record FileInfo(FileRecord file, Map<String, String> meta, List<CopyState> replicas) {
+    /**
+     * A file with its metadata, for every node of its group the state of its copy there, what it was derived from
+     * (null when it is not a derived file) and the files derived from it.
+     */
+    public record FileInfo(FileRecord file, Map<String, String> meta, List<CopyState> replicas, Derivation derivedFrom,
+                           List<DerivedFile> derived) {
     }
 
     /**
@@ -57,7 +63,7 @@ public class ClusterStatus {
         this.lag = lag;
     }
 
-    /** The stored file {@code id}, its metadata and its copies on the nodes of its group. */
+    /** The stored file {@code id}, its metadata, its copies on the nodes of its group, its source and derived files. */
     public FileInfo info(String id) {
         FileRecord file = catalogue.files().findStored(id).orElseThrow(() -> NotFoundException.file(id));
         Map<String, Replica> byNode = new LinkedHashMap<>();
@@ -71,7 +77,8 @@ public class ClusterStatus {
             copies.add(new CopyState(node, r == null ? "PENDING" : r.state(), tracker.state(node), behind.get(node),
                     positioned ? r.partition() : null, positioned ? r.offset() : null));
         }
-        return new FileInfo(file, catalogue.meta().of(id), copies);
+        return new FileInfo(file, catalogue.meta().of(id), copies, catalogue.derived().sourceOf(id).orElse(null),
+                catalogue.derived().of(id));
     }
 
     /** Groups with their health, nodes with state, free space, files and lag. */

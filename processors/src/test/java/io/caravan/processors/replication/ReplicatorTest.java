@@ -139,11 +139,11 @@ class ReplicatorTest {
         replicator.apply("g1-b", List.of(event(CloudEvents.FILE_STORED, f, 0, 1), event(CloudEvents.FILE_STORED, shared, 0, 2)));
         assertTrue(Files.exists(b.pathOf(f.blob())));
 
-        catalogue.files().markDeleted(f.id(), CloudEvents.fileEvent(CloudEvents.FILE_DELETED, f, null));
+        catalogue.files().markDeleted(f.id(), CloudEvents.fileEvent(CloudEvents.FILE_DELETED, f, null), d -> CloudEvents.fileEvent(CloudEvents.FILE_DELETED, d, null));
         replicator.apply("g1-b", List.of(event(CloudEvents.FILE_DELETED, f, 0, 3)));
         assertTrue(Files.exists(b.pathOf(f.blob())), "the second file still uses the bytes");
 
-        catalogue.files().markDeleted(shared.id(), CloudEvents.fileEvent(CloudEvents.FILE_DELETED, shared, null));
+        catalogue.files().markDeleted(shared.id(), CloudEvents.fileEvent(CloudEvents.FILE_DELETED, shared, null), d -> CloudEvents.fileEvent(CloudEvents.FILE_DELETED, d, null));
         replicator.apply("g1-b", List.of(event(CloudEvents.FILE_DELETED, shared, 0, 4)));
         assertFalse(Files.exists(b.pathOf(f.blob())), "the last user is gone: so are the bytes");
         assertEquals(null, replicaOn(f, "g1-b"));
@@ -165,7 +165,7 @@ class ReplicatorTest {
     @Test
     void should_not_resurrect_a_file_deleted_before_its_copy() throws Exception {
         FileRecord f = uploaded("1-aaaaaaaaaaaa.bin", bytes(1_000), null);
-        catalogue.files().markDeleted(f.id(), CloudEvents.fileEvent(CloudEvents.FILE_DELETED, f, null));
+        catalogue.files().markDeleted(f.id(), CloudEvents.fileEvent(CloudEvents.FILE_DELETED, f, null), d -> CloudEvents.fileEvent(CloudEvents.FILE_DELETED, d, null));
         replicator.apply("g1-b", List.of(event(CloudEvents.FILE_STORED, f, 0, 1)));
         assertFalse(Files.exists(b.pathOf(f.blob())), "the stored event of a deleted file copies nothing");
     }
