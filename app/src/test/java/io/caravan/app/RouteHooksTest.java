@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.caravan.processors.extensions.RejectedException;
 import io.caravan.processors.extensions.RouteHooks;
@@ -31,6 +32,9 @@ class RouteHooksTest {
         return new UploadRequest(name, "audio/mpeg", "g1", Map.of("title", "Song"), null, declared, false);
     }
 
+    /** How many times a hook route ran. */
+    private final AtomicInteger asked = new AtomicInteger();
+
     @BeforeEach
     void start() throws Exception {
         context = new DefaultCamelContext();
@@ -44,9 +48,18 @@ class RouteHooksTest {
     }
 
     @Test
-    void should_ask_nothing_when_no_route_consumes_a_hook() {
+    void should_ask_nothing_when_no_route_consumes_a_hook() throws Exception {
+        RouteBuilder.addRoutes(context, rb -> rb.from("direct:something-else").routeId("other")
+                .process(e -> asked.incrementAndGet()).setHeader("CaravanRejectReason", rb.constant("never asked")));
         hooks.beforeUpload(request("a.exe", 10));
         hooks.beforeCommit(request("a.exe", 10), new UploadHooks.Written("1-x", "a.exe", "g1-a", "g1", 10, "ab", null));
+        assertEquals(0, asked.get(), "nothing was called");
+
+        RouteBuilder.addRoutes(context, rb -> rb.from("direct:before-upload").routeId("policy").process(e -> asked.incrementAndGet()));
+        hooks.beforeUpload(request("a.mp3", 10));
+        assertEquals(1, asked.get(), "a hook route is asked once per upload");
+        hooks.beforeCommit(request("a.mp3", 10), new UploadHooks.Written("1-x", "a.mp3", "g1-a", "g1", 10, "ab", null));
+        assertEquals(1, asked.get(), "and only the hook it consumes");
     }
 
     @Test

@@ -108,7 +108,7 @@ public final class MetaStore {
     /**
      * One page of stored files, newest first: those whose name or metadata contain {@code query.text()}
      * (normalized by {@link FileMeta#normalize}), of a content type starting with {@code query.type()}, in
-     * group {@code query.group()} (each filter ignored when null), created before the cursor.
+     * group {@code query.group()} (each filter ignored when null), created before the cursor, at most {@code query.limit()}.
      */
     public List<FileRecord> search(FileQuery query) {
         StringBuilder sql = new StringBuilder("SELECT " + FILE_COLUMNS + " FROM files f WHERE state = ?");
@@ -131,7 +131,7 @@ public final class MetaStore {
             args.add(Timestamp.from(query.beforeCreated()));
             args.add(query.beforeId());
         }
-        sql.append(" ORDER BY created DESC, id DESC FETCH FIRST ").append(Math.max(1, Math.min(query.limit(), 500))).append(" ROWS ONLY");
+        sql.append(" ORDER BY created DESC, id DESC FETCH FIRST ").append(Math.max(1, query.limit())).append(" ROWS ONLY");
         return catalogue.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 for (int i = 0; i < args.size(); i++) {

@@ -48,6 +48,8 @@ public class HttpErrors {
             LOG.error("{} {} failed", method(exchange), HttpResponses.rawPath(exchange), cause);
         }
         FullHttpResponse response = HttpResponses.error(status, message);
+        // finished here as well as by the binding: only now is the body still the request's, whose unread rest
+        // (a refused upload) must close the connection once the error is out
         HttpResponses.finish(exchange, response);
         exchange.getMessage().setBody(response);
     }

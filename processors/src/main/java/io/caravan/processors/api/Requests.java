@@ -51,6 +51,12 @@ final class Requests {
         }
     }
 
+    /** The file name a request gives: {@code ?name=} (a query parameter), else {@code X-File-Name}; null when neither. */
+    static String fileName(Map<String, Object> headers) {
+        String name = queryParam(text(headers, CaravanHeaders.NAME_PARAM), CaravanHeaders.NAME_PARAM);
+        return name != null ? name : headerValue(text(headers, CaravanHeaders.FILE_NAME), "file name");
+    }
+
     /** The {@code X-Meta-<key>: <value>} headers (values percent-decoded as UTF-8), checked by {@link FileMeta}. */
     static Map<String, String> metaHeaders(Map<String, Object> headers) {
         Map<String, String> raw = new TreeMap<>();

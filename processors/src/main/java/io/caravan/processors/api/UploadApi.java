@@ -46,10 +46,7 @@ public class UploadApi {
      * @param body    the body: streamed by the upload decoder, or aggregated by netty-http (then empty: it had no length)
      */
     public FullHttpResponse upload(@Headers Map<String, Object> headers, @Body Object body, CamelContext context) throws IOException {
-        String name = Requests.queryParam(text(headers, CaravanHeaders.NAME_PARAM), CaravanHeaders.NAME_PARAM);
-        if (name == null) {
-            name = Requests.headerValue(text(headers, CaravanHeaders.FILE_NAME), "file name");
-        }
+        String name = Requests.fileName(headers);
         String contentType = text(headers, Exchange.CONTENT_TYPE);
         Map<String, String> meta = Requests.metaHeaders(headers);
         ContentClaim claim = ContentClaim.of(
@@ -80,11 +77,7 @@ public class UploadApi {
     public FullHttpResponse derive(@Header(CaravanHeaders.ID) String id, @Header(CaravanHeaders.KIND) String kind,
                                    @Headers Map<String, Object> headers, @Body Object body, CamelContext context) throws IOException {
         String source = Requests.fileId(id);
-        String name = Requests.queryParam(text(headers, CaravanHeaders.NAME_PARAM), CaravanHeaders.NAME_PARAM);
-        if (name == null) {
-            name = Requests.headerValue(text(headers, CaravanHeaders.FILE_NAME), "file name");
-        }
-        UploadRequest request = new UploadRequest(name, text(headers, Exchange.CONTENT_TYPE), null, Requests.metaHeaders(headers),
+        UploadRequest request = new UploadRequest(Requests.fileName(headers), text(headers, Exchange.CONTENT_TYPE), null, Requests.metaHeaders(headers),
                 null, declaredLength(text(headers, Exchange.CONTENT_LENGTH)), false);
         Uploads.Stored stored = derivedFiles.store(source, kind, request, bodyStream(body, context));
         Map<String, Object> json = Views.file(stored.file(), stored.meta());

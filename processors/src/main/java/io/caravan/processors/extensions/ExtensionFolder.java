@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file that does not parse, names a route without an id or with the id of a route it does not own, or
  * whose routes do not start, is refused with one log line; its previous version, if any, keeps running.
+ *
+ * <p>Not Camel's route reload ({@code camel.main.routes-reload-enabled}): with its default it deletes, at the
+ * first reload, every route that has no file (Caravan's replicator routes), and otherwise leaves a deleted
+ * file's routes running; and it keeps no earlier version to fall back to.
  */
 public class ExtensionFolder implements StartupListener {
 

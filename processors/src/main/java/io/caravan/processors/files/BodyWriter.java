@@ -68,7 +68,7 @@ final class BodyWriter {
                 size = node.write(id, counted);
                 break;
             } catch (IOException e) {
-                new Bytes(node, id, 0, null, null).delete();
+                new Bytes(node, id, 0, null, null).delete(); // what the failed write may have left
                 if (client.failed) {
                     throw e; // the client went away: nothing to retry
                 }

@@ -63,10 +63,11 @@ public class Uploads {
         if (opened.form()) {
             request = request.withPart(opened.name(), opened.contentType());
         }
-        return store(request, opened.in());
+        return storeOpened(request, opened.in());
     }
 
-    private Stored store(UploadRequest request, InputStream body) throws IOException {
+    /** Stores an opened body: the empty-body rules, the bytes, the before-commit hook, dedup, the commit. */
+    private Stored storeOpened(UploadRequest request, InputStream body) throws IOException {
         String name = cleanName(request.name());
         PushbackInputStream in = new PushbackInputStream(body, 1);
         int first = in.read();

@@ -11,18 +11,23 @@ import io.netty.handler.codec.http.HttpResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
-import org.apache.camel.component.netty.http.RestNettyHttpBinding;
+import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
 import org.apache.camel.http.base.HttpHelper;
 
 /**
- * netty-http's binding with path parameters ({@code /files/{id}} gives the header {@code id}), changed in three
- * ways: the parameters keep the raw, still percent-encoded text of the path, so {@code %2e%2e} or {@code %00}
- * can never become a path; a request body is never parsed as form fields (Caravan reads bodies itself, and the
- * default parsing throws outside the route, leaving the client without any answer, when a body such as JSON is
- * sent with curl's default {@code application/x-www-form-urlencoded}); and a Netty response a route answers
- * with is finished on its way out ({@link HttpResponses#finish}), so no route has to.
+ * netty-http's binding, plus path parameters and two changes:
+ * <ul>
+ * <li>{@code /files/{id}} gives the header {@code id}, keeping the raw, still percent-encoded text of the path,
+ * so {@code %2e%2e} or {@code %00} can never become a path (netty-http's {@code RestNettyHttpBinding} decodes
+ * them);</li>
+ * <li>a request body is never parsed as form fields: Caravan reads bodies itself, and the default parsing
+ * throws outside the route, leaving the client without any answer, when a body such as JSON is sent with
+ * curl's default {@code application/x-www-form-urlencoded};</li>
+ * <li>a Netty response a route answers with is finished on its way out ({@link HttpResponses#finish}), so no
+ * route has to.</li>
+ * </ul>
  */
-public class CaravanHttpBinding extends RestNettyHttpBinding {
+public class CaravanHttpBinding extends DefaultNettyHttpBinding {
 
     @Override
     public void populateCamelHeaders(HttpRequest request, Map<String, Object> headers, Exchange exchange,
