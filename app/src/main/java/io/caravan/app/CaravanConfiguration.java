@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import io.caravan.connectors.catalogue.Catalogue;
 import io.caravan.connectors.catalogue.Database;
 import io.caravan.connectors.kafka.EmbeddedKafkaBroker;
+import io.caravan.connectors.media.Ffmpeg;
 import io.caravan.connectors.kafka.KafkaTopics;
 import io.caravan.connectors.kafka.ReplicationLag;
 import io.caravan.connectors.storage.StorageNode;
@@ -27,6 +28,9 @@ import io.caravan.processors.api.StreamApi;
 import io.caravan.processors.api.UploadApi;
 import io.caravan.processors.events.OutboxRelay;
 import io.caravan.processors.extensions.ExtensionFolder;
+import io.caravan.processors.extensions.FfmpegSteps;
+import io.caravan.processors.extensions.SeenEvents;
+import io.caravan.processors.extensions.StoredFiles;
 import io.caravan.processors.extensions.RouteHooks;
 import io.caravan.processors.files.DerivedFiles;
 import io.caravan.processors.files.FileChanges;
@@ -103,6 +107,8 @@ public class CaravanConfiguration implements CamelConfiguration {
         }
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().setBrokers(bootstrap);
         KafkaTopics.ensure(bootstrap, topic, s.integer("caravan.kafka.partitions"),
+                (short) s.integer("caravan.kafka.replication-factor"), Duration.ofSeconds(30));
+        KafkaTopics.ensure(bootstrap, s.text("caravan.extensions.dead-letter-topic"), 1,
                 (short) s.integer("caravan.kafka.replication-factor"), Duration.ofSeconds(30));
         ReplicationLag lag = new ReplicationLag(bootstrap, topic);
         resources.lag = lag;
@@ -191,6 +197,17 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("serving", serving);
         r.bind("manifests", manifests);
         r.bind("streamApi", new StreamApi(serving, manifests, new ServingPolicy(s.text("caravan.http.cors-origins"))));
+
+        // for extension routes: the events they have handled, ffmpeg
+        r.bind("seenEvents", new SeenEvents(catalogue.seenEvents(), Clock.systemUTC(), s.duration("caravan.extensions.dedup-retention")));
+        Ffmpeg ffmpeg = new Ffmpeg(s.text("caravan.media.ffmpeg"), s.text("caravan.media.ffprobe"), s.integer("caravan.media.ffmpeg-threads"),
+                s.duration("caravan.media.ffmpeg-timeout"));
+        String host = s.text("caravan.http.host");
+        String local = "http://" + (host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host) + ":" + s.integer("caravan.http.port");
+        Path workDir = s.optional("caravan.media.work-dir").map(Path::of).orElse(dataDir.resolve("media-work"));
+        StoredFiles storedFiles = new StoredFiles(serving, local, Clock.systemUTC());
+        r.bind("storedFiles", storedFiles);
+        r.bind("ffmpeg", new FfmpegSteps(ffmpeg, storedFiles, workDir));
     }
 
     /**

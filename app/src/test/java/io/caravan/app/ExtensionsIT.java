@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -45,6 +48,13 @@ class ExtensionsIT {
     static final Path FOLDER = DATA_DIR.resolve("extensions");
 
     private final TestClient client = new TestClient(PORT);
+
+    @BeanInject
+    CamelContext context;
+
+    private List<String> routeIds() {
+        return context.getRoutes().stream().map(Route::getRouteId).toList();
+    }
 
     /** A policy: names ending in .exe are refused with 415 before the body is read. */
     static final String NO_EXE = """
@@ -194,5 +204,18 @@ class ExtensionsIT {
             Files.delete(FOLDER.resolve("slow.camel.yaml"));
             awaitState("slow.camel.yaml", "REMOVED");
         }
+    }
+
+    @Test
+    void should_stop_the_kamelet_routes_of_an_extension_with_its_file() throws Exception {
+        client.dropRecipe(FOLDER, "print-events");
+        assertTrue(routeIds().contains("print-events"));
+        List<String> kamelets = routeIds().stream().filter(id -> id.startsWith("caravan-events-source")).toList();
+        assertEquals(1, kamelets.size(), "the events Kamelet runs as a route of its own: " + routeIds());
+
+        Files.delete(FOLDER.resolve("print-events.camel.yaml"));
+        assertTrue(TestClient.eventually(Duration.ofSeconds(10), () -> !routeIds().contains("print-events")
+                && routeIds().stream().noneMatch(kamelets::contains)), "both stopped and removed: " + routeIds());
+        assertTrue(routeIds().contains("upload") && routeIds().contains("extension-dead-letter"), "Caravan's own routes run on");
     }
 }

@@ -254,4 +254,58 @@ final class TestClient {
         }
         throw new AssertionError("no " + type + " event for " + id + " within 10 s");
     }
+
+    /** Every record of {@code topic} so far (read from the beginning until it has been quiet for a second). */
+    static List<ConsumerRecord<String, String>> records(int kafkaPort, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<ConsumerRecord<String, String>> all = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            for (int quiet = 0; quiet < 5; ) {
+                var polled = consumer.poll(Duration.ofMillis(200));
+                quiet = polled.isEmpty() ? quiet + 1 : 0;
+                polled.forEach(all::add);
+            }
+        }
+        return all;
+    }
+
+    /** The value of record header {@code name}, or {@code null}. */
+    static String recordHeader(ConsumerRecord<String, String> rec, String name) {
+        return header(rec, name);
+    }
+
+    /**
+     * Copies recipe {@code name} ({@code routes/recipes/<name>.camel.yaml}) into the extension folder
+     * {@code folder} and waits until {@code GET /admin/extensions} reports it RUNNING.
+     */
+    void dropRecipe(Path folder, String name) throws Exception {
+        Path tmp = folder.resolve(name + ".tmp");
+        Files.copy(Path.of("routes/recipes", name + ".camel.yaml"), tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, folder.resolve(name + ".camel.yaml"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        boolean running = eventually(Duration.ofSeconds(10), () -> {
+            try {
+                JsonNode ext = JSON.readTree(get("/admin/extensions", "Authorization", "Bearer " + KEY).body());
+                for (JsonNode e : ext.path("extensions")) {
+                    if (e.path("file").asText().equals(name + ".camel.yaml")) {
+                        return "RUNNING".equals(e.path("state").asText()) && !e.hasNonNull("error");
+                    }
+                }
+                return false;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        if (!running) {
+            throw new AssertionError("recipe " + name + " is not running: "
+                    + new String(get("/admin/extensions", "Authorization", "Bearer " + KEY).body(), StandardCharsets.UTF_8));
+        }
+    }
 }

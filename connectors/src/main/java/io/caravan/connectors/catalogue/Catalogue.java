@@ -34,6 +34,7 @@ public final class Catalogue {
     private final IdBlockStore idBlocks = new IdBlockStore(this);
     private final ManifestStore manifests = new ManifestStore(this);
     private final DerivedStore derived = new DerivedStore(this);
+    private final SeenEventStore seenEvents = new SeenEventStore(this);
 
     /** @param ds a database {@link Database#migrate} brought to the current schema */
     public Catalogue(DataSource ds) {
@@ -78,6 +79,11 @@ public final class Catalogue {
     /** Derived files (posters, renditions) and what they were made from. */
     public DerivedStore derived() {
         return derived;
+    }
+
+    /** The events each extension consumer group has handled. */
+    public SeenEventStore seenEvents() {
+        return seenEvents;
     }
 
     /** Calls {@code listener} with a file id or blob key after every write to its rows (committed or not). */

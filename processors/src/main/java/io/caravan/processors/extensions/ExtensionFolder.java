@@ -133,17 +133,20 @@ public class ExtensionFolder implements StartupListener {
         }
         List<String> old = before == null ? List.of() : before.routeIds();
         remove(c, old);
+        Set<String> existing = routeIds(c);
         try {
             c.addRoutes(builder(c, name, content));
         } catch (Exception e) {
-            remove(c, declared); // whatever of the new version got in
+            remove(c, created(c, existing, declared)); // whatever of the new version got in
             Loaded previous = before;
             if (before != null && before.running() != null) {
+                List<String> declaredBefore = before.report().routes();
                 try {
                     c.addRoutes(builder(c, name, before.running()));
+                    previous = new Loaded(before.seen(), before.running(), created(c, existing, declaredBefore), before.report());
                 } catch (Exception again) {
                     LOG.warn("extension {}: its previous version did not start again either: {}", name, oneLine(again));
-                    remove(c, before.routeIds());
+                    remove(c, created(c, existing, declaredBefore));
                     previous = null;
                 }
             }
@@ -152,7 +155,7 @@ public class ExtensionFolder implements StartupListener {
         }
         List<String> running = declared.stream().filter(id -> c.getRoute(id) != null).toList();
         List<String> disabled = declared.stream().filter(id -> c.getRoute(id) == null).toList();
-        files.put(name, new Loaded(content, content, running,
+        files.put(name, new Loaded(content, content, created(c, existing, running),
                 new Extension(name, Extension.State.RUNNING, running, disabled, clock.instant(), null)));
         LOG.info("extension {} {}: routes {}{}", name, before == null || before.running() == null ? "loaded" : "reloaded", running,
                 disabled.isEmpty() ? "" : ", switched off: " + disabled);
@@ -197,6 +200,28 @@ public class ExtensionFolder implements StartupListener {
             throw new IllegalArgumentException("not a Camel YAML routes file");
         }
         return builders.get(0);
+    }
+
+    private static Set<String> routeIds(CamelContext c) {
+        Set<String> ids = new HashSet<>();
+        c.getRoutes().forEach(r -> ids.add(r.getRouteId()));
+        return ids;
+    }
+
+    /**
+     * The routes a file brought: those that appeared while it was added and were not there before ({@code existing}),
+     * such as the routes of the Kamelets its routes use, first, then {@code declared}; so they are stopped in that
+     * order, sources before the routes they feed.
+     */
+    private static List<String> created(CamelContext c, Set<String> existing, List<String> declared) {
+        List<String> ids = new ArrayList<>();
+        for (String id : routeIds(c)) {
+            if (!existing.contains(id) && !declared.contains(id)) {
+                ids.add(id);
+            }
+        }
+        ids.addAll(declared);
+        return ids;
     }
 
     private static void remove(CamelContext c, List<String> routeIds) {

@@ -1,6 +1,7 @@
 package io.caravan.processors.serving;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,6 +136,20 @@ public class Serving {
             throw new UnavailableException("no readable replica of " + id + (hint == null ? "" : " on " + hint) + " is available");
         }
         return node;
+    }
+
+    /**
+     * The whole of the stored file {@code id}, read from a verified replica, with no signature asked: for Caravan's
+     * own routes (an extension mirroring files), not for HTTP clients.
+     */
+    public InputStream open(String id) throws IOException {
+        ServedFile stored = files.get(id).orElseThrow(() -> NotFoundException.file(id));
+        return chooseReplica(stored, null).read(stored.file().blob(), 0, stored.file().size());
+    }
+
+    /** {@code true} when {@code id} is a stored file. */
+    public boolean exists(String id) {
+        return files.get(id).isPresent();
     }
 
     /** The verified replicas on nodes this gateway knows and the tracker lets it read from. */

@@ -157,6 +157,35 @@ public final class CaravanHeaders {
     /** Set by a hook with {@link #REJECT_REASON}: the status, a 4xx (default 403). */
     public static final String REJECT_STATUS = "CaravanRejectStatus";
 
+    // ---- extension event routes (kamelet caravan-events-source, routeConfiguration extension-errors; docs/extending.md)
+
+    /** Exchange property: the event's CloudEvents JSON as it came from Kafka, what a dead letter keeps. */
+    public static final String EVENT = "CaravanEvent";
+
+    /** Event header: the CloudEvents {@code id} (the same on every delivery of the event). */
+    public static final String EVENT_ID = "CaravanEventId";
+
+    /** Event header: the CloudEvents {@code type}, such as {@code caravan.file.stored}. */
+    public static final String EVENT_TYPE = "CaravanEventType";
+
+    /** Event header: the file the event is about (its {@code subject}); the same name as the hooks' {@link #HOOK_FILE_ID}. */
+    public static final String EVENT_FILE_ID = HOOK_FILE_ID;
+
+    /** Dead-letter record header: why the event could not be handled (the last failure's message). */
+    public static final String DEAD_LETTER_REASON = "CaravanDeadLetterReason";
+
+    /** Dead-letter record header: the extension route that could not handle the event. */
+    public static final String DEAD_LETTER_ROUTE = "CaravanDeadLetterRoute";
+
+    /** ffmpeg step header: ffmpeg's arguments, split at spaces; {@code {input}} and {@code {output}} are put in after. */
+    public static final String FFMPEG_ARGS = "CaravanFfmpegArgs";
+
+    /** ffmpeg step header: the output file's suffix ({@code jpg}, {@code m4a}), which picks ffmpeg's output format. */
+    public static final String FFMPEG_OUTPUT = "CaravanFfmpegOutput";
+
+    /** ffmpeg step header (optional): the input, when not the file {@link #EVENT_FILE_ID} on this gateway. */
+    public static final String FFMPEG_INPUT = "CaravanFfmpegInput";
+
     // ---- route headers
 
     /** Route header: the storage node a replicator route works for. */
