@@ -109,7 +109,9 @@ PIDS+=($!)
 
 # -Xmx256m: the heap figure is taken on this very process. Dedup off: the upload figures send the
 # same bytes again and again, which Caravan would otherwise store once (nginx stores every copy).
+rm -rf "$WORK/extensions"; mkdir -p "$WORK/extensions"
 CARAVAN_DATA_DIR="$WORK/data" CARAVAN_HTTP_PORT=$PORT CARAVAN_KAFKA_EMBEDDED_PORT=$KAFKA_PORT CARAVAN_DEDUP_ENABLED=false \
+  CARAVAN_EXTENSIONS_DIR="$WORK/extensions" \
   java -Xmx256m -jar app/target/caravan.jar > "$WORK/caravan.log" 2>&1 &
 CARAVAN_PID=$!
 PIDS+=($CARAVAN_PID)
@@ -215,6 +217,34 @@ dd_mbps() {
   awk -v b="$BIG_SIZE" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", b / (ns / 1e9) / 1000000 }'
 }
 
+# an extension file dropped into (taken out of) the extension folder; returns once Caravan runs it (removed it)
+extension_state() { curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/admin/extensions" \
+  | grep -o "\"file\":\"$1.camel.yaml\",\"state\":\"[A-Z]*\"" | sed -E 's/.*"state":"([A-Z]+)"/\1/'; }
+extension_on() {
+  cp "$WORK/$1.camel.yaml" "$WORK/extensions/.$1.tmp" && mv "$WORK/extensions/.$1.tmp" "$WORK/extensions/$1.camel.yaml"
+  for _ in $(seq 1 100); do [ "$(extension_state "$1")" = RUNNING ] && return 0; sleep 0.1; done
+  echo "bench: extension $1 did not start" >&2; return 1
+}
+extension_off() {
+  rm -f "$WORK/extensions/$1.camel.yaml"
+  for _ in $(seq 1 100); do [ "$(extension_state "$1")" = REMOVED ] && return 0; sleep 0.1; done
+  echo "bench: extension $1 was not removed" >&2; return 1
+}
+# the trivial hook: asked before every upload, refuses none (a name check that never matches)
+cat > "$WORK/trivial-hook.camel.yaml" <<'YAML'
+- route:
+    id: trivial-hook
+    from:
+      uri: direct:before-upload
+      steps:
+        - filter:
+            simple: "${header.CaravanFileName} endsWith '.never'"
+            steps:
+              - setHeader:
+                  name: CaravanRejectReason
+                  constant: "never"
+YAML
+
 # key|title|reference name|target ratio ("" = reported only)
 FIGURES=("big1|GET ${BIG_MB} MiB, one stream (MB/s)|nginx|0.9"
          "big4|GET ${BIG_MB} MiB, 4 connections (MB/s)|nginx|0.9"
@@ -222,6 +252,7 @@ FIGURES=("big1|GET ${BIG_MB} MiB, one stream (MB/s)|nginx|0.9"
          "range|GET 1 MiB random Range, wrk -c8 (req/s)|nginx|0.6"
          "s3get|GET ${BIG_MB} MiB from an S3 node, one stream (MB/s)|S3Proxy direct|0.9"
          "put64|64 KB uploads, wrk -c8 (req/s)|nginx dav PUT|0.3"
+         "hook64|64 KB uploads with a trivial before-upload hook, wrk -c8 (req/s)|Caravan, no hook|0.9"
          "up1g|upload ${BIG_MB} MiB, one stream (MB/s)|dd conv=fdatasync|0.5"
          "cpu|GET 64 KB per server CPU-second (req)|nginx|")
 NGINX_BASE="http://127.0.0.1:$NGINX_PORT"
@@ -240,6 +271,8 @@ measure() { # figure who(n|c)
     s3get-c) one_stream "$CARAVAN/files/$S3_ID" ;;
     put64-n) wrk_rps "$NGINX_BASE" 8 "$WORK/put-nginx.lua"; rm -rf "$WORK/dav" ;;
     put64-c) wrk_rps "$CARAVAN" 8 "$WORK/put-caravan.lua" ;;
+    hook64-n) wrk_rps "$CARAVAN" 8 "$WORK/put-caravan.lua" ;;
+    hook64-c) extension_on trivial-hook; wrk_rps "$CARAVAN" 8 "$WORK/put-caravan.lua"; extension_off trivial-hook ;;
     up1g-n) dd_mbps ;;
     up1g-c) upload_mbps ;;
     cpu-n) per_cpu_second "$NGINX_WORKER" "$NGINX_BASE/small.bin" ;;
@@ -275,6 +308,35 @@ done
 
 # replication lag of the copies made during the measured rounds (uploads: put64 and up1g)
 read -r LAG_P50 LAG_P99 LAG_N RELAY_P50 RELAY_P99 <<< "$(java -cp "$CP" bench/LagReport.java "127.0.0.1:$KAFKA_PORT" caravan.files "$LAG_SINCE")"
+
+# poster latency: recipe video-poster in the extension folder, the 10 s sample clip uploaded one at a time;
+# from the upload's 201 to its poster listed in /files/{id}/info (the first, which warms ffmpeg and the JIT, not counted)
+percentile() { sort -n | awk -v p="$1" '{v[NR] = $1} END { if (NR == 0) { print "n/a"; exit } i = int(p / 100 * NR + 0.999999); if (i < 1) i = 1; print v[i] }'; }
+POSTER_N=${BENCH_POSTERS:-20}
+[ "$SMOKE" = 1 ] && POSTER_N=2
+POSTER_P50=n/a; POSTER_P95=n/a; POSTER_MAX=n/a; POSTER_GOT=0
+if command -v ffmpeg >/dev/null 2>&1; then
+  echo "bench: poster latency, $POSTER_N uploads of the 10 s sample clip"
+  cp routes/recipes/video-poster.camel.yaml "$WORK/video-poster.camel.yaml"
+  extension_on video-poster
+  LAT=()
+  for i in $(seq 0 "$POSTER_N"); do
+    id=$(curl -sf -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: video/mp4' -H 'Expect:' \
+      --data-binary @app/src/test/resources/media/clip.mp4 "$CARAVAN/files?name=clip-$i.mp4&group=g1" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+    t0=$(date +%s%N)
+    for _ in $(seq 1 1000); do curl -sf "$CARAVAN/files/$id/info" | grep -q '"kind":"poster"' && break; sleep 0.02; done
+    t1=$(date +%s%N)
+    curl -sf "$CARAVAN/files/$id/info" | grep -q '"kind":"poster"' || { echo "bench: no poster of $id" >&2; continue; }
+    [ "$i" = 0 ] || LAT+=($(( (t1 - t0) / 1000000 )))
+  done
+  extension_off video-poster
+  POSTER_GOT=${#LAT[@]}
+  POSTER_P50=$(printf '%s\n' "${LAT[@]}" | percentile 50)
+  POSTER_P95=$(printf '%s\n' "${LAT[@]}" | percentile 95)
+  POSTER_MAX=$(printf '%s\n' "${LAT[@]}" | percentile 100)
+else
+  echo "bench: ffmpeg is missing (apt-get install -y ffmpeg): no poster latency" >&2
+fi
 
 # heap and RSS of the -Xmx256m Caravan while it streams a ${MEM_MB} MiB file from a disk node and from an S3 node
 MEM_DISK=$(upload "$WORK/mem.bin")
@@ -327,6 +389,7 @@ MEM_MET=$([ "$MEM_OK" = yes ] && echo met || echo "NOT met")
   echo "| figure | value | target |"
   echo "|---|---|---|"
   echo "| replication lag under the upload load | p50 $LAG_P50 ms, p99 $LAG_P99 ms ($LAG_N copies; of which the outbox relay p50 $RELAY_P50 ms, p99 $RELAY_P99 ms) | p99 < 500 ms ($LAG_MET) |"
+  echo "| poster of the 10 s sample clip (recipe video-poster), from the upload's 201 to listed in /files/{id}/info | p50 $POSTER_P50 ms, p95 $POSTER_P95 ms, max $POSTER_MAX ms ($POSTER_GOT uploads, one at a time) | reported |"
   echo "| streaming ${MEM_MB} MiB from a disk node and an S3 node, -Xmx256m | heap used at most $HEAP_MAX MiB; RSS $RSS_BEFORE MiB before, $RSS_MAX MiB at most, $RSS_AFTER MiB after; both downloads complete: $MEM_OK | flat, no OOM ($MEM_MET) |"
 } >> "$OUT"
 

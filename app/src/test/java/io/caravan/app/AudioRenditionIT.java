@@ -88,5 +88,7 @@ class AudioRenditionIT {
         assertEquals(List.of(), derivedOf(mp3Id), "no rendition of lossy audio");
         String renditionId = (String) derivedOf(flacId).get(0).get("id");
         assertEquals(List.of(), derivedOf(renditionId), "no rendition of a rendition");
+        assertEquals(List.of(), TestClient.records(KAFKA_PORT, "caravan.files.dlq").stream().map(rec -> rec.value()).toList(),
+                "no event was dead-lettered");
     }
 }

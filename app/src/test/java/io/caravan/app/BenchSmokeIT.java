@@ -23,14 +23,17 @@ class BenchSmokeIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "smoke run timed out");
         assertEquals(0, p.exitValue(), out);
-        // eight figures against a reference, each with a positive number for both sides and a ratio
+        // nine figures against a reference (the last: uploads with a trivial hook against uploads with none), each with a positive number for both sides and a ratio
         Matcher row = Pattern.compile("\\| [^|]+ \\| [^|]+ \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(out);
         int rows = 0;
         while (row.find()) {
             rows++;
             assertTrue(Double.parseDouble(row.group(1)) > 0 && Double.parseDouble(row.group(2)) > 0, row.group());
         }
-        assertEquals(8, rows, out);
+        assertEquals(9, rows, out);
+        // poster latency of the video-poster recipe, both smoke uploads with a poster
+        Matcher poster = Pattern.compile("p50 (\\d+) ms, p95 (\\d+) ms, max (\\d+) ms \\((\\d+) uploads").matcher(out);
+        assertTrue(poster.find() && Integer.parseInt(poster.group(4)) == 2 && Integer.parseInt(poster.group(1)) > 0, out);
         // the lag of the copies made under the upload load, and both big downloads complete under -Xmx256m
         Matcher lag = Pattern.compile("p50 (\\d+) ms, p99 (\\d+) ms \\((\\d+) copies;").matcher(out);
         assertTrue(lag.find() && Integer.parseInt(lag.group(3)) > 0, out);

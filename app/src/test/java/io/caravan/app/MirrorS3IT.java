@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 
 import io.minio.GetObjectArgs;
@@ -114,5 +115,7 @@ class MirrorS3IT {
         assertTrue(TestClient.eventually(Duration.ofSeconds(30), () -> !hasObject("caravan/" + earlyId)), "a deleted file's object goes");
         assertTrue(hasObject("caravan/" + lateId));
         assertFalse(hasObject("caravan/" + otherId), "g2 is not mirrored");
+        assertEquals(List.of(), TestClient.records(KAFKA_PORT, "caravan.files.dlq").stream().map(rec -> rec.value()).toList(),
+                "no event was dead-lettered");
     }
 }

@@ -66,6 +66,7 @@ class VideoPosterIT {
         assertEquals(1, derived.size(), derived.toString());
         assertEquals("poster", derived.get(0).get("kind"));
         assertEquals("image/jpeg", derived.get(0).get("contentType"));
+        assertTrue(((String) derived.get(0).get("name")).endsWith("-poster.jpg"), derived.toString());
         return derived.get(0);
     }
 
@@ -115,6 +116,8 @@ class VideoPosterIT {
                 .filter(e -> "caravan.file.stored".equals(e.path("type").asText()) && before.equals(e.path("data").path("derivedFrom").asText()))
                 .count();
         assertEquals(1, posterEvents);
+        assertEquals(List.of(), TestClient.records(KAFKA_PORT, "caravan.files.dlq").stream().map(rec -> rec.value()).toList(),
+                "no event was dead-lettered");
     }
 
     private static JsonNode readTree(String json) {

@@ -20,7 +20,10 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** The web player in real headless Chromium: upload a media file, find it, play it, seek past the middle. */
+/**
+ * The web player in real headless Chromium: upload a media file, find it, play it with the poster the video-poster
+ * recipe made, seek past the middle.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CamelMainTest(mainClass = CaravanApp.class,
         propertyPlaceholderLocations = CaravanApp.CONFIG,
@@ -28,7 +31,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
             "caravan.data.dir=" + WebPlayerIT.DATA,
             "caravan.http.port=" + WebPlayerIT.PORT,
             "caravan.kafka.embedded.port=19290",
-            "caravan.http.signed-urls=true"
+            "caravan.http.signed-urls=true",
+            "caravan.extensions.dir=" + WebPlayerIT.DATA + "/extensions"
         })
 class WebPlayerIT {
 
@@ -43,6 +47,8 @@ class WebPlayerIT {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "chromium and chromedriver not installed");
         Path media = DATA_DIR.resolve("clip.webm");
         Files.write(media, TestClient.resource("clip.webm"));
+        TestClient client = new TestClient(PORT);
+        client.dropRecipe(DATA_DIR.resolve("extensions"), "video-poster");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toString());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -60,6 +66,17 @@ class WebPlayerIT {
             driver.findElement(By.id("pick")).sendKeys(media.toAbsolutePath().toString());
             wait.until(d -> d.findElement(By.id("status")).getText().startsWith("stored clip.webm"));
             assertEquals("100", driver.findElement(By.id("progress")).getDomProperty("value"));
+
+            // the recipe makes its poster (through a signed URL too, as this Caravan requires them)
+            String id = (String) TestClient.JSON.readTree(client.get("/files?q=clip.webm&limit=1", "Authorization", "Bearer " + TestClient.KEY).body())
+                    .path("files").get(0).path("id").asText();
+            assertTrue(TestClient.eventually(Duration.ofSeconds(60), () -> {
+                try {
+                    return TestClient.JSON.readTree(client.get("/files/" + id + "/info").body()).path("derived").size() == 1;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "the poster of " + id + " is listed");
 
             WebElement search = driver.findElement(By.id("q"));
             search.sendKeys("nothing-like-this");
@@ -79,6 +96,13 @@ class WebPlayerIT {
             wait.until(d -> ((Number) js.executeScript("return document.getElementById('media').currentTime;")).doubleValue()
                     > target + 0.5);
             assertNull(js.executeScript("const e = document.getElementById('media').error; return e && e.code;"), "no media error");
+            // the poster shown is the recipe's JPEG, loaded through its own signed URL
+            String posterUrl = (String) js.executeScript("return document.getElementById('media').poster;");
+            assertTrue(posterUrl.contains("sig="), "a signed poster URL: " + posterUrl);
+            Number posterWidth = (Number) ((JavascriptExecutor) driver).executeAsyncScript(
+                    "const done = arguments[arguments.length - 1]; const i = new Image(); i.onload = () => done(i.naturalWidth);"
+                            + " i.onerror = () => done(-1); i.src = document.getElementById('media').poster;");
+            assertTrue(posterWidth.intValue() > 0 && posterWidth.intValue() <= 640, "the poster loads: " + posterWidth);
             String src = (String) js.executeScript("return document.getElementById('media').currentSrc;");
             assertTrue(src.contains("sig="), "played through a signed URL: " + src);
         } finally {

@@ -83,14 +83,24 @@ public class DerivedFiles {
     }
 
     /**
-     * Stores the local file {@code path} (an ffmpeg output, say) as the {@code kind} of {@code sourceId}, named as
-     * the path is: what an extension route calls.
+     * Stores the local file {@code path} (an ffmpeg output, say) as the {@code kind} of {@code sourceId}: what an
+     * extension route calls. It is named after its source and kind with the path's suffix: the poster of
+     * {@code Big Clip.mp4} is {@code Big Clip-poster.jpg}.
      */
     public Uploads.Stored storeFile(String sourceId, String kind, String path, String contentType) throws IOException {
         Path file = Path.of(path);
+        FileRecord source = files.findStored(sourceId).orElseThrow(() -> NotFoundException.file(sourceId));
         try (InputStream in = Files.newInputStream(file)) {
-            return store(sourceId, kind, new UploadRequest(file.getFileName().toString(), contentType, null, Map.of(), null,
-                    Files.size(file), false), in);
+            return store(sourceId, kind, new UploadRequest(derivedName(source.name(), kind, file.getFileName().toString()), contentType,
+                    null, Map.of(), null, Files.size(file), false), in);
         }
+    }
+
+    /** {@code <source name without its suffix>-<kind>.<the output's suffix>}. */
+    static String derivedName(String sourceName, String kind, String outputName) {
+        int dot = sourceName.lastIndexOf('.');
+        String base = dot > 0 ? sourceName.substring(0, dot) : sourceName;
+        int outDot = outputName.lastIndexOf('.');
+        return base + "-" + kind + (outDot >= 0 ? outputName.substring(outDot) : "");
     }
 }
