@@ -123,4 +123,24 @@ class ExtensionFolderTest {
         assertEquals(List.of("night"), night.disabledRoutes());
         assertNull(context.getRoute("night"));
     }
+
+    @Test
+    void should_refuse_a_file_with_a_route_configuration() throws Exception {
+        Files.writeString(folder.dir().resolve("errors.camel.yaml"), """
+                - routeConfiguration:
+                    id: my-errors
+                    onException:
+                      - onException:
+                          exception:
+                            - java.lang.Exception
+                          handled:
+                            constant: true
+                """ + route("guarded", "guarded"));
+        folder.scan();
+        Extension e = report("errors.camel.yaml");
+        assertEquals(Extension.State.REFUSED, e.state());
+        assertTrue(e.error().contains("route configurations"), e.error());
+        assertNull(context.getRoute("guarded"), "nothing of the file runs");
+        assertEquals("own", call("own"));
+    }
 }

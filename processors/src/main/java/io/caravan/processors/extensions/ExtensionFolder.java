@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
@@ -42,6 +43,8 @@ public class ExtensionFolder implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExtensionFolder.class);
     private static final String SUFFIX = ".camel.yaml";
+    /** A top-level item of a YAML routes file that is not a route. */
+    private static final Pattern NOT_ROUTES = Pattern.compile("(?m)^-\\s+(routeConfiguration|routeTemplate|template)\\s*:");
 
     private final Path dir;
     private final Clock clock;
@@ -184,6 +187,11 @@ public class ExtensionFolder implements StartupListener {
             throw new IllegalArgumentException("not a Camel YAML routes file");
         }
         List<String> ids = new ArrayList<>();
+        if (NOT_ROUTES.matcher(content).find()) {
+            // neither can be taken out again when the file goes; Caravan's extension-errors is there for every extension
+            throw new IllegalArgumentException("an extension file holds routes: route configurations and route templates"
+                    + " belong in routes/ (use routeConfigurationId: extension-errors)");
+        }
         for (RouteDefinition r : routes.configureRoutes(c).getRoutes()) {
             if (!r.hasCustomIdAssigned() || r.getRouteId() == null || r.getRouteId().isBlank()) {
                 throw new IllegalArgumentException("every route needs an id (the route from " + r.getInput().getUri() + " has none)");
