@@ -50,6 +50,8 @@ import io.caravan.processors.serving.ServedFiles;
 import io.caravan.processors.serving.Serving;
 import io.caravan.processors.serving.ServingPolicy;
 import io.caravan.processors.serving.UrlSigner;
+import io.caravan.processors.serving.HlsServing;
+import io.caravan.processors.media.HlsPackager;
 import io.caravan.processors.tracker.ClusterStatus;
 import io.caravan.processors.tracker.NodeAdmin;
 import io.caravan.processors.tracker.Placement;
@@ -196,9 +198,8 @@ public class CaravanConfiguration implements CamelConfiguration {
                 s.number("caravan.manifest.segment-size"), s.duration("caravan.manifest.source-ttl"));
         r.bind("serving", serving);
         r.bind("manifests", manifests);
-        r.bind("streamApi", new StreamApi(serving, manifests, new ServingPolicy(s.text("caravan.http.cors-origins"))));
 
-        // for extension routes: the events they have handled, ffmpeg
+        // media work and the beans of extension routes: the events they have handled, ffmpeg, HLS
         r.bind("seenEvents", new SeenEvents(catalogue.seenEvents(), Clock.systemUTC(), s.duration("caravan.extensions.dedup-retention")));
         Ffmpeg ffmpeg = new Ffmpeg(s.text("caravan.media.ffmpeg"), s.text("caravan.media.ffprobe"), s.integer("caravan.media.ffmpeg-threads"),
                 s.duration("caravan.media.ffmpeg-timeout"));
@@ -208,6 +209,13 @@ public class CaravanConfiguration implements CamelConfiguration {
         StoredFiles storedFiles = new StoredFiles(serving, local, Clock.systemUTC());
         r.bind("storedFiles", storedFiles);
         r.bind("ffmpeg", new FfmpegSteps(ffmpeg, storedFiles, workDir));
+        HlsPackager hlsPackager = new HlsPackager(ffmpeg, derivedFiles, catalogue.files(), catalogue.derived(), catalogue.hls(),
+                storedFiles::url, new HlsPackager.HlsSettings(s.list("caravan.hls.renditions"), s.integer("caravan.hls.segment-seconds"),
+                        s.flag("caravan.hls.audio"), s.integer("caravan.hls.attempts"), s.duration("caravan.hls.retry-delay")),
+                workDir, Clock.systemUTC());
+        r.bind("hlsPackager", hlsPackager);
+        HlsServing hlsServing = new HlsServing(catalogue.files(), catalogue.derived(), catalogue.hls(), hlsPackager, signer);
+        r.bind("streamApi", new StreamApi(serving, manifests, new ServingPolicy(s.text("caravan.http.cors-origins")), hlsServing));
     }
 
     /**

@@ -49,6 +49,11 @@ final class Settings {
         }, "true or false");
     }
 
+    /** A comma-separated list, each entry trimmed, blanks left out. */
+    java.util.List<String> list(String key) {
+        return java.util.Arrays.stream(text(key).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
     /** A duration such as {@code 500ms}, {@code 2s}, {@code 1m}, {@code 6h} (Camel's notation; a plain number is milliseconds). */
     Duration duration(String key) {
         return parsed(key, v -> Duration.ofMillis(TimeUtils.toMilliSeconds(v)), "a duration such as 500ms, 2s, 1m or 6h");

@@ -35,6 +35,7 @@ public final class Catalogue {
     private final ManifestStore manifests = new ManifestStore(this);
     private final DerivedStore derived = new DerivedStore(this);
     private final SeenEventStore seenEvents = new SeenEventStore(this);
+    private final HlsStore hls = new HlsStore(this);
 
     /** @param ds a database {@link Database#migrate} brought to the current schema */
     public Catalogue(DataSource ds) {
@@ -84,6 +85,11 @@ public final class Catalogue {
     /** The events each extension consumer group has handled. */
     public SeenEventStore seenEvents() {
         return seenEvents;
+    }
+
+    /** Where the HLS packaging of each media file stands. */
+    public HlsStore hls() {
+        return hls;
     }
 
     /** Calls {@code listener} with a file id or blob key after every write to its rows (committed or not). */

@@ -48,6 +48,9 @@ public class HttpErrors {
             LOG.error("{} {} failed", method(exchange), HttpResponses.rawPath(exchange), cause);
         }
         FullHttpResponse response = HttpResponses.error(status, message);
+        if (cause instanceof UnavailableException later && later.retryAfterSeconds() > 0) {
+            response.headers().set(io.netty.handler.codec.http.HttpHeaderNames.RETRY_AFTER, later.retryAfterSeconds());
+        }
         // finished here as well as by the binding: only now is the body still the request's, whose unread rest
         // (a refused upload) must close the connection once the error is out
         HttpResponses.finish(exchange, response);

@@ -3,18 +3,23 @@ package io.caravan.processors.api;
 import static io.caravan.processors.api.Requests.text;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.caravan.connectors.catalogue.DerivedFile;
 import io.caravan.connectors.catalogue.FileRecord;
+import io.caravan.processors.media.HlsFiles;
 import io.caravan.processors.netty.HttpResponses;
 import io.caravan.processors.netty.MediaBodies;
 import io.caravan.processors.netty.MediaResponse;
 import io.caravan.processors.netty.MultipartRangesInput;
 import io.caravan.processors.netty.RelayedResponse;
 import io.caravan.processors.serving.ByteRange;
+import io.caravan.processors.serving.HlsServing;
 import io.caravan.processors.serving.HttpConditions;
 import io.caravan.processors.serving.Manifests;
 import io.caravan.processors.serving.ServedFiles.ServedFile;
@@ -23,11 +28,14 @@ import io.caravan.processors.serving.ServingPolicy;
 import io.caravan.processors.serving.Source;
 import io.caravan.processors.support.CaravanHeaders;
 import io.caravan.processors.support.InvalidInputException;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import org.apache.camel.Header;
 import org.apache.camel.Headers;
 
@@ -43,8 +51,10 @@ public class StreamApi {
     private final Serving serving;
     private final Manifests manifests;
     private final ServingPolicy policy;
+    private final HlsServing hls;
 
-    public StreamApi(Serving serving, Manifests manifests, ServingPolicy policy) {
+    public StreamApi(Serving serving, Manifests manifests, ServingPolicy policy, HlsServing hls) {
+        this.hls = hls;
         this.serving = serving;
         this.manifests = manifests;
         this.policy = policy;
@@ -73,8 +83,44 @@ public class StreamApi {
         String hint = hint(text(headers, CaravanHeaders.REPLICA_PARAM));
         ServedFile stored = serving.file(Requests.fileId(id), text(headers, CaravanHeaders.EXPIRES_PARAM),
                 text(headers, CaravanHeaders.SIG_PARAM), hint);
-        FileRecord file = stored.file();
+        return respond(method, stored, headers, hint, text(headers, CaravanHeaders.ORIGIN));
+    }
+
+    /**
+     * {@code GET|HEAD|OPTIONS /files/{id}/hls/{file}}: the master playlist, a variant playlist or a rendition's media
+     * (ranges, sendfile from disk nodes), each with its own signature when signed URLs are on.
+     */
+    public HttpResponse hls(@Header(CaravanHeaders.HTTP_METHOD) String method, @Header(CaravanHeaders.ID) String id,
+                            @Header(CaravanHeaders.HLS_FILE) String name, @Headers Map<String, Object> headers) throws IOException {
         String origin = text(headers, CaravanHeaders.ORIGIN);
+        if ("OPTIONS".equals(method)) {
+            return preflight(origin);
+        }
+        String sourceId = Requests.fileId(id);
+        String expires = text(headers, CaravanHeaders.EXPIRES_PARAM);
+        DerivedFile file = hls.locate(sourceId, name, expires, text(headers, CaravanHeaders.SIG_PARAM), Instant.now());
+        ServedFile stored = serving.stored(file.file().id());
+        if (!HlsFiles.isPlaylist(name)) {
+            return respond(method, stored, headers, null, origin);
+        }
+        byte[] body = hls.playlist(sourceId, HlsServing.read(serving.open(file.file().id())), expires).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = "HEAD".equals(method) ? HttpResponses.empty(HttpResponseStatus.OK)
+                : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+        HttpHeaders h = r.headers();
+        h.set(HttpHeaderNames.CONTENT_TYPE, HlsFiles.PLAYLIST_TYPE);
+        h.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        h.set(HttpHeaderNames.ETAG, stored.file().etag());
+        h.set(HttpHeaderNames.LAST_MODIFIED, stored.lastModified());
+        // signed: the URIs inside expire with the request's own signature, so no cache may keep it longer
+        h.set(HttpHeaderNames.CACHE_CONTROL, expires == null ? "public, max-age=31536000, immutable"
+                : "private, max-age=" + Math.max(0, Long.parseLong(expires.trim()) - Instant.now().getEpochSecond()));
+        policy.cors(origin, h::add);
+        return r;
+    }
+
+    private HttpResponse respond(String method, ServedFile stored, Map<String, Object> headers, String hint, String origin)
+            throws IOException {
+        FileRecord file = stored.file();
         HttpConditions.Outcome outcome = HttpConditions.evaluate(method, name -> text(headers, name), file.size(),
                 file.etag(), file.created());
         switch (outcome.answer()) {
@@ -163,6 +209,9 @@ public class StreamApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("url", url.url());
         body.put("expires", url.expires());
+        if (hls.ready(fileId)) {
+            body.put("hls", hls.signedMaster(fileId, seconds, Instant.now()));
+        }
         return HttpResponses.json(200, body);
     }
 

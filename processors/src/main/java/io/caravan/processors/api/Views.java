@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.caravan.connectors.catalogue.DerivedFile;
+import io.caravan.connectors.catalogue.HlsStore;
 import io.caravan.connectors.catalogue.FileRecord;
 import io.caravan.connectors.catalogue.SegmentHashes;
 import io.caravan.processors.extensions.Extension;
@@ -59,6 +60,18 @@ final class Views {
             derived.add(m);
         }
         body.put("derived", derived);
+        if (info.hls() != null) {
+            Map<String, Object> hls = new LinkedHashMap<>();
+            hls.put("state", info.hls().state());
+            if (info.hls().error() != null) {
+                hls.put("error", info.hls().error());
+            }
+            hls.put("attempts", info.hls().attempts());
+            if (HlsStore.READY.equals(info.hls().state())) {
+                hls.put("master", "/files/" + info.file().id() + "/hls/master.m3u8");
+            }
+            body.put("hls", hls);
+        }
         return body;
     }
 

@@ -147,6 +147,11 @@ public class Serving {
         return chooseReplica(stored, null).read(stored.file().blob(), 0, stored.file().size());
     }
 
+    /** The stored file {@code id} as served, with no signature asked: for files a checked request names (HLS media). */
+    public ServedFile stored(String id) {
+        return files.get(id).orElseThrow(() -> NotFoundException.file(id));
+    }
+
     /** {@code true} when {@code id} is a stored file. */
     public boolean exists(String id) {
         return files.get(id).isPresent();

@@ -73,6 +73,9 @@ public final class CaravanHeaders {
     /** Path parameter: the kind of {@code /files/{id}/derived/{kind}} (e.g. {@code poster}). */
     public static final String KIND = "kind";
 
+    /** Path parameter: the file of a packaged file's HLS ({@code /files/{id}/hls/{file}}: {@code master.m3u8}, …). */
+    public static final String HLS_FILE = "file";
+
     /** Path parameter: the node of {@code /admin/nodes/{name}}. */
     public static final String NODE_NAME = "name";
 

@@ -10,6 +10,7 @@ import io.caravan.connectors.catalogue.Catalogue;
 import io.caravan.connectors.catalogue.Derivation;
 import io.caravan.connectors.catalogue.DerivedFile;
 import io.caravan.connectors.catalogue.FileRecord;
+import io.caravan.connectors.catalogue.HlsStore;
 import io.caravan.connectors.catalogue.Replica;
 import io.caravan.connectors.kafka.ReplicationLag;
 import io.caravan.connectors.storage.StorageNode;
@@ -23,7 +24,7 @@ public class ClusterStatus {
      * (null when it is not a derived file) and the files derived from it.
      */
     public record FileInfo(FileRecord file, Map<String, String> meta, List<CopyState> replicas, Derivation derivedFrom,
-                           List<DerivedFile> derived) {
+                           List<DerivedFile> derived, HlsStore.HlsState hls) {
     }
 
     /**
@@ -78,7 +79,7 @@ public class ClusterStatus {
                     positioned ? r.partition() : null, positioned ? r.offset() : null));
         }
         return new FileInfo(file, catalogue.meta().of(id), copies, catalogue.derived().sourceOf(id).orElse(null),
-                catalogue.derived().of(id));
+                catalogue.derived().of(id), catalogue.hls().get(id).orElse(null));
     }
 
     /** Groups with their health, nodes with state, free space, files and lag. */

@@ -1,0 +1,149 @@
+package io.caravan.app;
+
+import static io.caravan.app.TestClient.json;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * HLS packaging and serving in a running Caravan, checked with ffprobe and ffmpeg as players: each sample (MP4 with
+ * the index at the start and at the end, WebM) is packaged after its upload, its master playlist has the same
+ * duration and video frames as the source, the playlists and media are served with their types, ranges and
+ * caching; a file that is not media has no HLS; a corrupt video is stored and streams but its HLS is FAILED.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@CamelMainTest(mainClass = CaravanApp.class,
+        propertyPlaceholderLocations = CaravanApp.CONFIG,
+        properties = {
+            "caravan.data.dir=" + HlsIT.DATA,
+            "caravan.http.port=" + HlsIT.PORT,
+            "caravan.kafka.embedded.port=" + HlsIT.KAFKA_PORT,
+            "caravan.extensions.dir=" + HlsIT.DATA + "/extensions",
+            "caravan.hls.retry-delay=200ms"
+        })
+class HlsIT {
+
+    static final String DATA = "target/it/hls";
+    static final int PORT = 18170;
+    static final int KAFKA_PORT = 19172;
+    static final Path DATA_DIR = TestClient.freshDir(DATA);
+
+    private final TestClient client = new TestClient(PORT);
+
+    private String upload(byte[] bytes, String name, String type) throws Exception {
+        HttpResponse<byte[]> r = client.upload(bytes, name, type);
+        assertEquals(201, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        return (String) json(r).get("id");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> hlsOf(String id) throws Exception {
+        return (Map<String, Object>) json(client.get("/files/" + id + "/info")).get("hls");
+    }
+
+    private Map<String, Object> awaitHls(String id, String state) throws Exception {
+        assertTrue(TestClient.eventually(Duration.ofSeconds(60), () -> {
+            try {
+                Map<String, Object> h = hlsOf(id);
+                return h != null && state.equals(h.get("state"));
+            } catch (Exception e) {
+                return false;
+            }
+        }), "HLS of " + id + " is " + state + ": " + hlsOf(id));
+        return hlsOf(id);
+    }
+
+    private static int videoFrames(String input) throws Exception {
+        return Integer.parseInt(MediaTool.run("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+                "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", input).trim().split("\\s+")[0]);
+    }
+
+    private static double duration(String input) throws Exception {
+        return MediaTool.probe(input).path("format").path("duration").asDouble();
+    }
+
+    @Test
+    void should_package_each_sample_into_hls_that_players_read_like_the_source() throws Exception {
+        for (String sample : new String[] {"clip.mp4", "clip-moov-at-end.mp4", "clip.webm"}) {
+            Path source = DATA_DIR.resolve(sample);
+            Files.write(source, TestClient.resource(sample));
+            String id = upload(Files.readAllBytes(source), sample, sample.endsWith(".webm") ? "video/webm" : "video/mp4");
+            HttpResponse<byte[]> early = client.get("/files/" + id + "/hls/master.m3u8");
+            if (early.statusCode() == 503) { // packaging takes a moment: the player is told to come back
+                assertTrue(early.headers().firstValue("Retry-After").isPresent());
+                assertEquals(503, json(early).get("status"));
+            } else {
+                assertEquals(200, early.statusCode(), new String(early.body(), StandardCharsets.UTF_8));
+            }
+            Map<String, Object> hls = awaitHls(id, "READY");
+            String master = client.base + hls.get("master");
+
+            assertEquals(duration(source.toString()), duration(master), 0.1, sample + ": the source's duration");
+            assertEquals(videoFrames(source.toString()), videoFrames(master), sample + ": every video frame");
+            String errors = MediaTool.run("ffmpeg", "-nostdin", "-v", "error", "-i", master, "-map", "0:v:0", "-map", "0:a:0?", "-f", "null", "-");
+            assertEquals("", errors.trim(), sample + ": ffmpeg decodes the master playlist without an error line");
+
+            HttpResponse<byte[]> m = client.get("/files/" + id + "/hls/master.m3u8");
+            assertEquals("application/vnd.apple.mpegurl", m.headers().firstValue("Content-Type").orElse(""));
+            assertTrue(m.headers().firstValue("Cache-Control").orElse("").contains("immutable"));
+            String text = new String(m.body(), StandardCharsets.UTF_8);
+            assertTrue(text.contains("BANDWIDTH=") && text.contains("AVERAGE-BANDWIDTH=") && text.contains("RESOLUTION=320x240")
+                    && text.contains("CODECS=\"avc1.") && text.contains("mp4a.40.2") && text.contains("source.m3u8") && text.contains("audio.m3u8"), text);
+            String variant = new String(client.get("/files/" + id + "/hls/source.m3u8").body(), StandardCharsets.UTF_8);
+            assertTrue(variant.contains("#EXT-X-BYTERANGE:") && variant.contains("#EXT-X-MAP:URI=\"source.mp4\"")
+                    && variant.contains("#EXT-X-ENDLIST"), variant);
+
+            // the media: one fMP4 file, served with ranges like any file
+            HttpResponse<byte[]> whole = client.get("/files/" + id + "/hls/source.mp4");
+            assertEquals(200, whole.statusCode());
+            assertEquals("video/mp4", whole.headers().firstValue("Content-Type").orElse(""));
+            HttpResponse<byte[]> part = client.get("/files/" + id + "/hls/source.mp4", "Range", "bytes=100-4195");
+            assertEquals(206, part.statusCode());
+            assertArrayEquals(Arrays.copyOfRange(whole.body(), 100, 4196), part.body());
+            assertEquals("audio/mp4", client.get("/files/" + id + "/hls/audio.mp4").headers().firstValue("Content-Type").orElse(""));
+            assertEquals(404, client.get("/files/" + id + "/hls/720p.m3u8").statusCode(), "no such rendition");
+        }
+    }
+
+    @Test
+    void should_have_no_hls_for_a_file_that_is_not_media_and_fail_a_corrupt_video_without_harm() throws Exception {
+        String text = upload("just text".getBytes(StandardCharsets.UTF_8), "notes.txt", "text/plain");
+        HttpResponse<byte[]> none = client.get("/files/" + text + "/hls/master.m3u8");
+        assertEquals(404, none.statusCode());
+        assertTrue(((String) json(none).get("error")).contains("no HLS"), new String(none.body(), StandardCharsets.UTF_8));
+
+        byte[] garbage = new byte[200_000];
+        new Random(5).nextBytes(garbage);
+        String broken = upload(garbage, "broken.mp4", "video/mp4");
+        Map<String, Object> hls = awaitHls(broken, "FAILED");
+        assertTrue(((String) hls.get("error")).length() > 0, hls.toString());
+        assertEquals(3, hls.get("attempts"), "tried caravan.hls.attempts times");
+        assertArrayEquals(garbage, client.get("/files/" + broken).body(), "the original streams as stored");
+        assertEquals(404, client.get("/files/" + broken + "/hls/master.m3u8").statusCode());
+        assertEquals(200, client.get("/health").statusCode(), "Caravan stays healthy");
+
+        // deleting a packaged source deletes its HLS files
+        Path source = DATA_DIR.resolve("again.mp4");
+        Files.write(source, TestClient.resource("clip.mp4"));
+        String id = upload(Files.readAllBytes(source), "again.mp4", "video/mp4");
+        awaitHls(id, "READY");
+        assertEquals(204, client.send("DELETE", "/files/" + id, HttpRequest.BodyPublishers.noBody(),
+                "Authorization", "Bearer " + TestClient.KEY).statusCode());
+        assertEquals(404, client.get("/files/" + id + "/hls/master.m3u8").statusCode());
+        assertEquals(404, client.get("/files/" + id + "/hls/source.mp4").statusCode());
+    }
+}
