@@ -32,7 +32,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
             "caravan.http.port=" + WebPlayerIT.PORT,
             "caravan.kafka.embedded.port=19290",
             "caravan.http.signed-urls=true",
-            "caravan.extensions.dir=" + WebPlayerIT.DATA + "/extensions"
+            "caravan.extensions.dir=" + WebPlayerIT.DATA + "/extensions",
+            "caravan.hls.enabled=false" // the original file, by a signed URL (HlsPlayerIT plays HLS)
         })
 class WebPlayerIT {
 
