@@ -148,6 +148,36 @@ S3_ID=$(upload "$WORK/www/big.bin" s3)
 for id in "$BIG_ID" "$SMALL_ID" "$S3_ID"; do replicated "$id"; done
 echo "bench: uploaded $BIG_ID, $SMALL_ID (disk) and $S3_ID (S3), all replicated"
 
+# HLS: a 720p clip with a 2 s GOP, packaged by Caravan (renditions "source": copied, cut at keyframes); nginx
+# serves the same packaged media file from disk. Players fetch segments by byte range from the playlist.
+command -v ffmpeg >/dev/null 2>&1 || { echo "bench: ffmpeg is missing (apt-get install -y ffmpeg)" >&2; exit 2; }
+hls_state() { curl -sf "http://127.0.0.1:$PORT/files/$1/info" | grep -o '"hls":{"state":"[A-Z]*"' | sed -E 's/.*"state":"([A-Z]+)"/\1/'; }
+ffmpeg -nostdin -loglevel error -y -f lavfi -i "testsrc2=size=1280x720:rate=25:duration=$([ "$SMOKE" = 1 ] && echo 8 || echo 40)" \
+  -f lavfi -i "sine=frequency=440:duration=$([ "$SMOKE" = 1 ] && echo 8 || echo 40)" -c:v libx264 -preset veryfast -g 50 -pix_fmt yuv420p \
+  -c:a aac -b:a 128k -movflags +faststart "$WORK/hls-src.mp4"
+HLS_ID=$(curl -sf -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: video/mp4' -H 'Expect:' \
+  --data-binary @"$WORK/hls-src.mp4" "http://127.0.0.1:$PORT/files?name=hls-src.mp4&group=g1" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+for _ in $(seq 1 600); do [ "$(hls_state "$HLS_ID")" = READY ] && break; sleep 0.1; done
+[ "$(hls_state "$HLS_ID")" = READY ] || { echo "bench: HLS of $HLS_ID is not ready: $(curl -s "http://127.0.0.1:$PORT/files/$HLS_ID/info")" >&2; exit 1; }
+mkdir -p "$WORK/www/hls"
+curl -sf -o "$WORK/www/hls/source.mp4" "http://127.0.0.1:$PORT/files/$HLS_ID/hls/source.mp4"
+curl -sf -o "$WORK/www/hls/source.m3u8" "http://127.0.0.1:$PORT/files/$HLS_ID/hls/source.m3u8"
+# the storage HLS "source" packaging adds: every HLS file of the clip, in percent of the clip
+HLS_BYTES=$(curl -sf "http://127.0.0.1:$PORT/files/$HLS_ID/info" | grep -o '"kind":"hls[a-z0-9-]*","id":"[^"]*","name":"[^"]*","contentType":"[^"]*","size":[0-9]*' \
+  | sed -E 's/.*"size":([0-9]+)/\1/' | awk '{ s += $1 } END { print s + 0 }')
+HLS_OVERHEAD=$(awk -v h="$HLS_BYTES" -v o="$(stat -c %s "$WORK/hls-src.mp4")" 'BEGIN { printf "%.1f", h * 100 / o }')
+# the segments' byte ranges, for the players' script
+SEGMENTS=$(awk -F'[:@]' '/^#EXT-X-BYTERANGE:/ { printf "{%d,%d},", $3, $2 }' "$WORK/www/hls/source.m3u8")
+cat > "$WORK/hls-players.lua" <<LUA
+math.randomseed(os.time())
+local segments = {$SEGMENTS}
+request = function()
+  local s = segments[math.random(1, #segments)]
+  return wrk.format("GET", nil, {["Range"] = "bytes=" .. s[1] .. "-" .. (s[1] + s[2] - 1)})
+end
+LUA
+echo "bench: HLS of $HLS_ID ready: $(grep -c '^#EXT-X-BYTERANGE' "$WORK/www/hls/source.m3u8") segments, packaged files $HLS_OVERHEAD% of the clip"
+
 # page cache: touch the files right before each run (the kernel evicts idle pages)
 warm() {
   cat "$WORK/www/big.bin" "$WORK/www/small.bin" > /dev/null
@@ -253,6 +283,7 @@ FIGURES=("big1|GET ${BIG_MB} MiB, one stream (MB/s)|nginx|0.9"
          "s3get|GET ${BIG_MB} MiB from an S3 node, one stream (MB/s)|S3Proxy direct|0.9"
          "put64|64 KB uploads, wrk -c8 (req/s)|nginx dav PUT|0.3"
          "hook64|64 KB uploads with a trivial before-upload hook, wrk -c8 (req/s)|Caravan, no hook|0.9"
+         "hlsseg|HLS segments by byte range, 64 players, wrk -c64 (req/s)|nginx|0.8"
          "up1g|upload ${BIG_MB} MiB, one stream (MB/s)|dd conv=fdatasync|0.5"
          "cpu|GET 64 KB per server CPU-second (req)|nginx|")
 NGINX_BASE="http://127.0.0.1:$NGINX_PORT"
@@ -271,6 +302,8 @@ measure() { # figure who(n|c)
     s3get-c) one_stream "$CARAVAN/files/$S3_ID" ;;
     put64-n) wrk_rps "$NGINX_BASE" 8 "$WORK/put-nginx.lua"; rm -rf "$WORK/dav" ;;
     put64-c) wrk_rps "$CARAVAN" 8 "$WORK/put-caravan.lua" ;;
+    hlsseg-n) wrk_rps "$NGINX_BASE/hls/source.mp4" 64 "$WORK/hls-players.lua" ;;
+    hlsseg-c) wrk_rps "$CARAVAN/files/$HLS_ID/hls/source.mp4" 64 "$WORK/hls-players.lua" ;;
     hook64-n) wrk_rps "$CARAVAN" 8 "$WORK/put-caravan.lua" ;;
     hook64-c) extension_on trivial-hook; wrk_rps "$CARAVAN" 8 "$WORK/put-caravan.lua"; extension_off trivial-hook ;;
     up1g-n) dd_mbps ;;
@@ -309,31 +342,49 @@ done
 # replication lag of the copies made during the measured rounds (uploads: put64 and up1g)
 read -r LAG_P50 LAG_P99 LAG_N RELAY_P50 RELAY_P99 <<< "$(java -cp "$CP" bench/LagReport.java "127.0.0.1:$KAFKA_PORT" caravan.files "$LAG_SINCE")"
 
+# first byte of a segment: sequential GETs of random segments, time to the first byte (curl time_starttransfer)
+first_byte() { # base url: prints the p95 in ms
+  local ranges; ranges=($(awk -F'[:@]' '/^#EXT-X-BYTERANGE:/ { print $3 "-" $3 + $2 - 1 }' "$WORK/www/hls/source.m3u8"))
+  for _ in $(seq 1 "$([ "$SMOKE" = 1 ] && echo 20 || echo 300)"); do
+    curl -s -o /dev/null -r "${ranges[$((RANDOM % ${#ranges[@]}))]}" -w '%{time_starttransfer}\n' "$1"
+  done | awk '{ printf "%.2f\n", $1 * 1000 }' | percentile 95
+}
+percentile() { sort -n | awk -v p="$1" '{v[NR] = $1} END { if (NR == 0) { print "n/a"; exit } i = int(p / 100 * NR + 0.999999); if (i < 1) i = 1; print v[i] }'; }
+FB_NGINX=$(first_byte "$NGINX_BASE/hls/source.mp4")
+FB_CARAVAN=$(first_byte "$CARAVAN/files/$HLS_ID/hls/source.mp4")
+
 # poster latency: recipe video-poster in the extension folder, the 10 s sample clip uploaded one at a time;
 # from the upload's 201 to its poster listed in /files/{id}/info (the first, which warms ffmpeg and the JIT, not counted)
-percentile() { sort -n | awk -v p="$1" '{v[NR] = $1} END { if (NR == 0) { print "n/a"; exit } i = int(p / 100 * NR + 0.999999); if (i < 1) i = 1; print v[i] }'; }
 POSTER_N=${BENCH_POSTERS:-20}
 [ "$SMOKE" = 1 ] && POSTER_N=2
-POSTER_P50=n/a; POSTER_P95=n/a; POSTER_MAX=n/a; POSTER_GOT=0
+POSTER_P50=n/a; POSTER_P95=n/a; POSTER_MAX=n/a; POSTER_GOT=0; HLS_P50=n/a; HLS_P95=n/a
 if command -v ffmpeg >/dev/null 2>&1; then
   echo "bench: poster latency, $POSTER_N uploads of the 10 s sample clip"
   cp routes/recipes/video-poster.camel.yaml "$WORK/video-poster.camel.yaml"
   extension_on video-poster
-  LAT=()
+  LAT=(); HLAT=()
   for i in $(seq 0 "$POSTER_N"); do
     id=$(curl -sf -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: video/mp4' -H 'Expect:' \
       --data-binary @app/src/test/resources/media/clip.mp4 "$CARAVAN/files?name=clip-$i.mp4&group=g1" | sed -E 's/.*"id":"([^"]+)".*/\1/')
     t0=$(date +%s%N)
-    for _ in $(seq 1 1000); do curl -sf "$CARAVAN/files/$id/info" | grep -q '"kind":"poster"' && break; sleep 0.02; done
-    t1=$(date +%s%N)
-    curl -sf "$CARAVAN/files/$id/info" | grep -q '"kind":"poster"' || { echo "bench: no poster of $id" >&2; continue; }
-    [ "$i" = 0 ] || LAT+=($(( (t1 - t0) / 1000000 )))
+    tp=""; th=""
+    for _ in $(seq 1 1000); do
+      info=$(curl -sf "$CARAVAN/files/$id/info")
+      [ -z "$tp" ] && echo "$info" | grep -q '"kind":"poster"' && tp=$(date +%s%N)
+      [ -z "$th" ] && echo "$info" | grep -q '"hls":{"state":"READY"' && th=$(date +%s%N)
+      [ -n "$tp" ] && [ -n "$th" ] && break
+      sleep 0.02
+    done
+    [ -n "$tp" ] && [ -n "$th" ] || { echo "bench: no poster or no HLS for $id" >&2; continue; }
+    [ "$i" = 0 ] || { LAT+=($(( (tp - t0) / 1000000 ))); HLAT+=($(( (th - t0) / 1000000 ))); }
   done
   extension_off video-poster
   POSTER_GOT=${#LAT[@]}
   POSTER_P50=$(printf '%s\n' "${LAT[@]}" | percentile 50)
   POSTER_P95=$(printf '%s\n' "${LAT[@]}" | percentile 95)
   POSTER_MAX=$(printf '%s\n' "${LAT[@]}" | percentile 100)
+  HLS_P50=$(printf '%s\n' "${HLAT[@]}" | percentile 50)
+  HLS_P95=$(printf '%s\n' "${HLAT[@]}" | percentile 95)
 else
   echo "bench: ffmpeg is missing (apt-get install -y ffmpeg): no poster latency" >&2
 fi
@@ -389,6 +440,9 @@ MEM_MET=$([ "$MEM_OK" = yes ] && echo met || echo "NOT met")
   echo "| figure | value | target |"
   echo "|---|---|---|"
   echo "| replication lag under the upload load | p50 $LAG_P50 ms, p99 $LAG_P99 ms ($LAG_N copies; of which the outbox relay p50 $RELAY_P50 ms, p99 $RELAY_P99 ms) | p99 < 500 ms ($LAG_MET) |"
+  echo "| HLS of the 10 s sample clip (renditions source), from the upload's 201 to READY in /files/{id}/info | p50 $HLS_P50 ms, p95 $HLS_P95 ms ($POSTER_GOT uploads, with the poster recipe on) | p50 <= 2000 ms ($(awk -v p="$HLS_P50" 'BEGIN { print (p != "n/a" && p + 0 <= 2000) ? "met" : "NOT met" }')) |"
+  echo "| first byte of an HLS segment (byte range), sequential GETs | p95 Caravan $FB_CARAVAN ms, nginx $FB_NGINX ms | reported |"
+  echo "| storage of HLS (source) packaging | $HLS_OVERHEAD% of the original ($HLS_BYTES bytes for a $(stat -c %s "$WORK/hls-src.mp4")-byte clip; media copied, plus an audio-only rendition) | reported |"
   echo "| poster of the 10 s sample clip (recipe video-poster), from the upload's 201 to listed in /files/{id}/info | p50 $POSTER_P50 ms, p95 $POSTER_P95 ms, max $POSTER_MAX ms ($POSTER_GOT uploads, one at a time) | reported |"
   echo "| streaming ${MEM_MB} MiB from a disk node and an S3 node, -Xmx256m | heap used at most $HEAP_MAX MiB; RSS $RSS_BEFORE MiB before, $RSS_MAX MiB at most, $RSS_AFTER MiB after; both downloads complete: $MEM_OK | flat, no OOM ($MEM_MET) |"
 } >> "$OUT"

@@ -214,7 +214,8 @@ public class CaravanConfiguration implements CamelConfiguration {
                         s.flag("caravan.hls.audio"), s.integer("caravan.hls.attempts"), s.duration("caravan.hls.retry-delay")),
                 workDir, Clock.systemUTC());
         r.bind("hlsPackager", hlsPackager);
-        HlsServing hlsServing = new HlsServing(catalogue.files(), catalogue.derived(), catalogue.hls(), hlsPackager, signer);
+        HlsServing hlsServing = new HlsServing(catalogue.files(), catalogue.derived(), catalogue.hls(), hlsPackager, signer,
+                s.duration("caravan.http.read-cache"));
         r.bind("streamApi", new StreamApi(serving, manifests, new ServingPolicy(s.text("caravan.http.cors-origins")), hlsServing));
     }
 

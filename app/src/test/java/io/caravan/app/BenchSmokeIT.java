@@ -23,14 +23,16 @@ class BenchSmokeIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "smoke run timed out");
         assertEquals(0, p.exitValue(), out);
-        // nine figures against a reference (the last: uploads with a trivial hook against uploads with none), each with a positive number for both sides and a ratio
+        // ten figures against a reference (among them uploads with a trivial hook against none, HLS segments), each with a positive number for both sides and a ratio
         Matcher row = Pattern.compile("\\| [^|]+ \\| [^|]+ \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(out);
         int rows = 0;
         while (row.find()) {
             rows++;
             assertTrue(Double.parseDouble(row.group(1)) > 0 && Double.parseDouble(row.group(2)) > 0, row.group());
         }
-        assertEquals(9, rows, out);
+        assertEquals(10, rows, out);
+        assertTrue(Pattern.compile("HLS of the 10 s sample clip .* p50 \\d+ ms, p95 \\d+ ms \\(2 uploads").matcher(out).find(), out);
+        assertTrue(Pattern.compile("first byte of an HLS segment .* p95 Caravan [0-9.]+ ms, nginx [0-9.]+ ms").matcher(out).find(), out);
         // poster latency of the video-poster recipe, both smoke uploads with a poster
         Matcher poster = Pattern.compile("p50 (\\d+) ms, p95 (\\d+) ms, max (\\d+) ms \\((\\d+) uploads").matcher(out);
         assertTrue(poster.find() && Integer.parseInt(poster.group(4)) == 2 && Integer.parseInt(poster.group(1)) > 0, out);

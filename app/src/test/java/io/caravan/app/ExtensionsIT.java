@@ -208,9 +208,10 @@ class ExtensionsIT {
 
     @Test
     void should_stop_the_kamelet_routes_of_an_extension_with_its_file() throws Exception {
+        List<String> before = routeIds(); // Caravan's own hls-package route uses the Kamelet too
         client.dropRecipe(FOLDER, "print-events");
         assertTrue(routeIds().contains("print-events"));
-        List<String> kamelets = routeIds().stream().filter(id -> id.startsWith("caravan-events-source")).toList();
+        List<String> kamelets = routeIds().stream().filter(id -> id.startsWith("caravan-events-source") && !before.contains(id)).toList();
         assertEquals(1, kamelets.size(), "the events Kamelet runs as a route of its own: " + routeIds());
 
         Files.delete(FOLDER.resolve("print-events.camel.yaml"));

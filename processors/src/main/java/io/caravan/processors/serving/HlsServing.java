@@ -3,7 +3,11 @@ package io.caravan.processors.serving;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,12 +39,21 @@ public class HlsServing {
     private final HlsPackager packager;
     private final UrlSigner signer;
 
-    public HlsServing(FileStore files, DerivedStore derived, HlsStore state, HlsPackager packager, UrlSigner signer) {
+    private final long cacheNanos;
+    /** The HLS files of sources whose packaging is READY, by kind, for {@code cacheNanos}: a player asks for many segments. */
+    private final Map<String, Ready> ready = new ConcurrentHashMap<>();
+
+    private record Ready(Map<String, DerivedFile> byKind, long loadedNanos) {
+    }
+
+    /** @param cache how long a READY packaging's files are kept in memory ({@code caravan.http.read-cache}) */
+    public HlsServing(FileStore files, DerivedStore derived, HlsStore state, HlsPackager packager, UrlSigner signer, Duration cache) {
         this.files = files;
         this.derived = derived;
         this.state = state;
         this.packager = packager;
         this.signer = signer;
+        this.cacheNanos = cache.toNanos();
     }
 
     /** The path a signature of an HLS file covers. */
@@ -58,6 +71,14 @@ public class HlsServing {
         if (signer.required()) {
             signer.check(signedName(sourceId, name), expires, sig, now);
         }
+        Ready cached = ready.get(sourceId);
+        if (cached != null && System.nanoTime() - cached.loadedNanos() < cacheNanos) {
+            DerivedFile hit = cached.byKind().get(kind);
+            if (hit == null) {
+                throw new NotFoundException("no HLS file " + name + " for " + sourceId);
+            }
+            return hit;
+        }
         FileRecord source = files.findStored(sourceId).orElseThrow(() -> NotFoundException.file(sourceId));
         if (!packager.packages(source.contentType()) || derived.sourceOf(sourceId).isPresent()) {
             throw new NotFoundException(sourceId + " (" + source.contentType() + ") has no HLS: only audio and video are packaged");
@@ -69,8 +90,17 @@ public class HlsServing {
         if (HlsStore.FAILED.equals(s.state())) {
             throw new NotFoundException("the HLS packaging of " + sourceId + " failed: " + s.error());
         }
-        return derived.of(sourceId).stream().filter(d -> d.kind().equals(kind)).findFirst()
-                .orElseThrow(() -> new NotFoundException("no HLS file " + name + " for " + sourceId));
+        Map<String, DerivedFile> byKind = new HashMap<>();
+        derived.of(sourceId).stream().filter(d -> HlsFiles.isHlsKind(d.kind())).forEach(d -> byKind.put(d.kind(), d));
+        if (ready.size() > 10_000) {
+            ready.clear(); // a bound, not an LRU: entries live for a moment anyway
+        }
+        ready.put(sourceId, new Ready(byKind, System.nanoTime()));
+        DerivedFile file = byKind.get(kind);
+        if (file == null) {
+            throw new NotFoundException("no HLS file " + name + " for " + sourceId);
+        }
+        return file;
     }
 
     /**

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class HlsServingTest {
 
     private final UrlSigner signer = new UrlSigner("0123456789abcdef-secret".getBytes(StandardCharsets.UTF_8), true);
-    private final HlsServing hls = new HlsServing(null, null, null, null, signer);
+    private final HlsServing hls = new HlsServing(null, null, null, null, signer, java.time.Duration.ofSeconds(1));
 
     @Test
     void should_sign_every_uri_of_a_playlist() {
