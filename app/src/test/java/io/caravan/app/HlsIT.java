@@ -50,21 +50,8 @@ class HlsIT {
         return (String) json(r).get("id");
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> hlsOf(String id) throws Exception {
-        return (Map<String, Object>) json(client.get("/files/" + id + "/info")).get("hls");
-    }
-
     private Map<String, Object> awaitHls(String id, String state) throws Exception {
-        assertTrue(TestClient.eventually(Duration.ofSeconds(60), () -> {
-            try {
-                Map<String, Object> h = hlsOf(id);
-                return h != null && state.equals(h.get("state"));
-            } catch (Exception e) {
-                return false;
-            }
-        }), "HLS of " + id + " is " + state + ": " + hlsOf(id));
-        return hlsOf(id);
+        return TestClient.JSON.convertValue(client.awaitHls(id, state), Map.class);
     }
 
     private static int videoFrames(String input) throws Exception {

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -43,8 +41,6 @@ class HlsPlayerIT {
     static final int PORT = 18200;
     static final int KAFKA_PORT = 19202;
     static final Path DATA_DIR = TestClient.freshDir(DATA);
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     private final TestClient client = new TestClient(PORT);
 
@@ -54,28 +50,14 @@ class HlsPlayerIT {
 
     @Test
     void should_play_seek_and_switch_rungs_through_hls_js() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "chromium and chromedriver not installed");
+        assumeTrue(Browser.installed(), "chromium and chromedriver not installed");
         Path source = DATA_DIR.resolve("ladder.mp4");
         Files.write(source, TestClient.resource("clip.mp4"));
         String id = (String) json(client.send("POST", "/files?name=ladder.mp4", HttpRequest.BodyPublishers.ofFile(source),
                 "Authorization", "Bearer " + TestClient.KEY, "Content-Type", "video/mp4")).get("id");
-        assertTrue(TestClient.eventually(Duration.ofSeconds(90), () -> {
-            try {
-                Object hls = json(client.get("/files/" + id + "/info")).get("hls");
-                return hls != null && "READY".equals(((Map<?, ?>) hls).get("state"));
-            } catch (Exception e) {
-                return false;
-            }
-        }), "packaged");
+        client.awaitHls(id, "READY");
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--mute-audio",
-                "--autoplay-policy=no-user-gesture-required",
-                "--user-data-dir=" + Files.createTempDirectory(DATA_DIR, "chromium").toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-        ChromeDriver driver = new ChromeDriver(service, options);
+        ChromeDriver driver = Browser.start(DATA_DIR);
         try {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
             JavascriptExecutor js = driver;

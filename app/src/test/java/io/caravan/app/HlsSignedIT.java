@@ -58,14 +58,7 @@ class HlsSignedIT {
                 "Authorization", "Bearer " + TestClient.KEY, "Content-Type", "video/mp4");
         assertEquals(201, up.statusCode());
         String id = (String) json(up).get("id");
-        assertTrue(TestClient.eventually(Duration.ofSeconds(90), () -> {
-            try {
-                Object hls = json(client.get("/files/" + id + "/info")).get("hls");
-                return hls != null && "READY".equals(((Map<?, ?>) hls).get("state"));
-            } catch (Exception e) {
-                return false;
-            }
-        }), "packaged");
+        client.awaitHls(id, "READY");
 
         Map<String, Object> url = json(client.send("POST", "/files/" + id + "/url?ttl=600", HttpRequest.BodyPublishers.noBody(),
                 "Authorization", "Bearer " + TestClient.KEY));

@@ -308,4 +308,20 @@ final class TestClient {
                     + new String(get("/admin/extensions", "Authorization", "Bearer " + KEY).body(), StandardCharsets.UTF_8));
         }
     }
+
+    /** Waits until {@code GET /files/{id}/info} shows {@code hls.state} {@code state}; answers that {@code hls} object. */
+    JsonNode awaitHls(String id, String state) throws Exception {
+        boolean reached = eventually(Duration.ofSeconds(90), () -> {
+            try {
+                return state.equals(JSON.readTree(get("/files/" + id + "/info").body()).path("hls").path("state").asText());
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        JsonNode hls = JSON.readTree(get("/files/" + id + "/info").body()).path("hls");
+        if (!reached) {
+            throw new AssertionError("the HLS of " + id + " is not " + state + ": " + hls);
+        }
+        return hls;
+    }
 }

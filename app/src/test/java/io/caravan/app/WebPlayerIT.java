@@ -16,8 +16,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -40,24 +38,15 @@ class WebPlayerIT {
     static final String DATA = "target/it/player";
     static final int PORT = 19280;
     static final Path DATA_DIR = TestClient.freshDir(DATA);
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @Test
     void should_upload_play_and_seek_a_video_in_a_real_browser() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "chromium and chromedriver not installed");
+        assumeTrue(Browser.installed(), "chromium and chromedriver not installed");
         Path media = DATA_DIR.resolve("clip.webm");
         Files.write(media, TestClient.resource("clip.webm"));
         TestClient client = new TestClient(PORT);
         client.dropRecipe(DATA_DIR.resolve("extensions"), "video-poster");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--mute-audio",
-                "--autoplay-policy=no-user-gesture-required",
-                "--user-data-dir=" + Files.createTempDirectory(DATA_DIR, "chromium").toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-        ChromeDriver driver = new ChromeDriver(service, options);
+        ChromeDriver driver = Browser.start(DATA_DIR);
         try {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
             JavascriptExecutor js = driver;

@@ -40,13 +40,10 @@ public class FfmpegSteps {
         }
     }
 
-    private String url(String id) {
-        return files.url(id);
-    }
 
     /** The duration of the stored file {@code id}, in seconds. */
     public double duration(@Header(CaravanHeaders.EVENT_FILE_ID) String id) throws IOException, InterruptedException {
-        return ffmpeg.duration(url(id));
+        return ffmpeg.duration(files.url(id));
     }
 
     /** The time {@code fraction} (0 to 1) into the stored file {@code id}, in seconds with millisecond precision. */
@@ -54,7 +51,7 @@ public class FfmpegSteps {
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new InvalidInputException("a fraction of the duration is between 0 and 1, not " + fraction);
         }
-        return String.format(java.util.Locale.ROOT, "%.3f", ffmpeg.duration(url(id)) * fraction);
+        return String.format(java.util.Locale.ROOT, "%.3f", ffmpeg.duration(files.url(id)) * fraction);
     }
 
     /**
@@ -72,7 +69,7 @@ public class FfmpegSteps {
         if (suffix == null || !SUFFIX.matcher(suffix).matches()) {
             throw new InvalidInputException("header " + CaravanHeaders.FFMPEG_OUTPUT + " is the output's suffix, such as jpg, not " + suffix);
         }
-        String source = input != null ? input : url(requireId(id));
+        String source = input != null ? input : files.url(requireId(id));
         Path out = Files.createTempFile(workDir, "ffmpeg-", "." + suffix);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override

@@ -148,8 +148,8 @@ public class HlsPackager {
     public record HlsSettings(List<String> renditions, int segmentSeconds, boolean audio, int attempts, java.time.Duration retryDelay) {
         public HlsSettings {
             renditions = List.copyOf(renditions);
-            if (renditions.isEmpty() || !renditions.get(0).equals("source") && renditions.stream().noneMatch(r -> r.matches("\\d{3,4}p"))) {
-                throw new IllegalArgumentException("caravan.hls.renditions is source and/or heights such as 720p, not " + renditions);
+            if (renditions.isEmpty()) {
+                throw new IllegalArgumentException("caravan.hls.renditions is source and/or heights such as 720p, not empty");
             }
             for (String r : renditions) {
                 if (!r.equals("source") && !r.matches("\\d{3,4}p")) {

@@ -2,7 +2,6 @@ package io.caravan.processors.media;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One HLS rendition to make: {@code source} (the video as it is: copied when it is H.264, else H.264 at its own
@@ -84,9 +83,4 @@ record HlsRendition(String name, boolean video, boolean copyVideo, int height, b
         return Math.max(200, height * 2);
     }
 
-    @Override
-    public String toString() {
-        return name + (video ? (copyVideo ? " (copy)" : " (h264" + (height > 0 ? " " + height + "p" : "") + ")") : " (audio)")
-                .toLowerCase(Locale.ROOT);
-    }
 }
