@@ -22,6 +22,7 @@ import io.caravan.connectors.storage.StorageNodes;
 import io.caravan.processors.api.ApiKeys;
 import io.caravan.processors.api.ClusterApi;
 import io.caravan.processors.api.FileApi;
+import io.caravan.processors.api.HlsApi;
 import io.caravan.processors.api.HttpErrors;
 import io.caravan.processors.api.NodeApi;
 import io.caravan.processors.api.StreamApi;
@@ -210,10 +211,11 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("storedFiles", storedFiles);
         r.bind("ffmpeg", new FfmpegSteps(ffmpeg, storedFiles, workDir));
         HlsPackager hlsPackager = new HlsPackager(ffmpeg, derivedFiles, catalogue.files(), catalogue.derived(), catalogue.hls(),
-                storedFiles::url, new HlsPackager.HlsSettings(s.list("caravan.hls.renditions"), s.integer("caravan.hls.segment-seconds"),
+                storedFiles::url, new HlsPackager.HlsSettings(s.flag("caravan.hls.enabled"), s.list("caravan.hls.renditions"), s.integer("caravan.hls.segment-seconds"),
                         s.flag("caravan.hls.audio"), s.integer("caravan.hls.attempts"), s.duration("caravan.hls.retry-delay")),
                 workDir, Clock.systemUTC());
         r.bind("hlsPackager", hlsPackager);
+        r.bind("hlsApi", new HlsApi(hlsPackager));
         HlsServing hlsServing = new HlsServing(catalogue.files(), catalogue.derived(), catalogue.hls(), hlsPackager, signer,
                 s.duration("caravan.http.read-cache"));
         r.bind("streamApi", new StreamApi(serving, manifests, new ServingPolicy(s.text("caravan.http.cors-origins")), hlsServing));

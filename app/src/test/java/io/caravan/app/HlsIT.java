@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.TestInstance;
  * HLS packaging and serving in a running Caravan, checked with ffprobe and ffmpeg as players: each sample (MP4 with
  * the index at the start and at the end, WebM) is packaged after its upload, its master playlist has the same
  * duration and video frames as the source, the playlists and media are served with their types, ranges and
- * caching; a file that is not media has no HLS; a corrupt video is stored and streams but its HLS is FAILED.
+ * caching; with {@code caravan.hls.audio} an MP3 (with cover art) and a FLAC get an audio-only AAC packaging; a
+ * file that is not media has no HLS; a corrupt video is stored and streams but its HLS is FAILED.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CamelMainTest(mainClass = CaravanApp.class,
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.TestInstance;
             "caravan.http.port=" + HlsIT.PORT,
             "caravan.kafka.embedded.port=" + HlsIT.KAFKA_PORT,
             "caravan.extensions.dir=" + HlsIT.DATA + "/extensions",
-            "caravan.hls.retry-delay=200ms"
+            "caravan.hls.retry-delay=200ms",
+            "caravan.hls.audio=true"
         })
 class HlsIT {
 
@@ -107,6 +110,87 @@ class HlsIT {
     }
 
     @Test
+    void should_package_audio_into_an_audio_only_master_when_asked() throws Exception {
+        Path mp3 = DATA_DIR.resolve("cover.mp3");
+        MediaTool.ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=6", "-f", "lavfi", "-i", "color=red:s=64x64:d=1",
+                "-map", "0:a", "-map", "1:v", "-c:a", "libmp3lame", "-b:a", "128k", "-c:v", "mjpeg", "-frames:v", "1",
+                "-disposition:v", "attached_pic", "-id3v2_version", "3", mp3.toString());
+        Path flac = DATA_DIR.resolve("tone.flac");
+        MediaTool.ffmpeg("-f", "lavfi", "-i", "sine=frequency=660:duration=5", "-c:a", "flac", flac.toString());
+        for (Path source : new Path[] {mp3, flac}) {
+            String name = source.getFileName().toString();
+            String id = upload(Files.readAllBytes(source), name, name.endsWith(".mp3") ? "audio/mpeg" : "audio/flac");
+            String master = client.base + awaitHls(id, "READY").get("master");
+
+            String text = new String(client.get("/files/" + id + "/hls/master.m3u8").body(), StandardCharsets.UTF_8);
+            assertTrue(text.contains("CODECS=\"mp4a.40.2\"") && text.contains("audio.m3u8"), name + ": " + text);
+            assertTrue(!text.contains("RESOLUTION=") && !text.contains("source.m3u8"), name + ": no video rung (cover art is not video): " + text);
+            assertEquals(404, client.get("/files/" + id + "/hls/source.m3u8").statusCode());
+            assertEquals(duration(source.toString()), duration(master), 0.1, name + ": the source's duration");
+            JsonNode streams = MediaTool.probe(master).path("streams");
+            assertEquals(1, streams.size(), name + ": one stream: " + streams);
+            assertEquals("aac", streams.get(0).path("codec_name").asText(), name);
+            String errors = MediaTool.run("ffmpeg", "-nostdin", "-v", "error", "-i", master, "-f", "null", "-");
+            assertEquals("", errors.trim(), name + ": ffmpeg decodes the master playlist without an error line");
+            HttpResponse<byte[]> media = client.get("/files/" + id + "/hls/audio.mp4", "Range", "bytes=0-1023");
+            assertEquals(206, media.statusCode());
+            assertEquals("audio/mp4", media.headers().firstValue("Content-Type").orElse(""));
+            assertEquals(1024, media.body().length);
+        }
+    }
+
+    /** The HLS files of {@code id} by kind: kind to file id. */
+    private Map<String, String> hlsFiles(String id) throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (JsonNode d : TestClient.JSON.readTree(client.get("/files/" + id + "/info").body()).path("derived")) {
+            if (d.path("kind").asText().startsWith("hls")) {
+                out.put(d.path("kind").asText(), d.path("id").asText());
+            }
+        }
+        return out;
+    }
+
+    private HttpResponse<byte[]> repackage(String id, String... headers) throws Exception {
+        return client.send("POST", "/files/" + id + "/hls", HttpRequest.BodyPublishers.noBody(), headers);
+    }
+
+    @Test
+    void should_package_again_on_request_and_drop_the_rungs_it_no_longer_makes() throws Exception {
+        Path source = DATA_DIR.resolve("repack.mp4");
+        Files.write(source, TestClient.resource("clip.mp4"));
+        String id = upload(Files.readAllBytes(source), "repack.mp4", "video/mp4");
+        awaitHls(id, "READY");
+        Map<String, String> before = hlsFiles(id);
+        assertEquals(java.util.Set.of("hls", "hls-source", "hls-source-media", "hls-audio", "hls-audio-media"), before.keySet());
+        // a rung of an earlier ladder (caravan.hls.renditions changed since): stored as that kind of the source
+        HttpResponse<byte[]> stale = client.send("POST", "/files/" + id + "/derived/hls-1080p-media?name=old-1080p.mp4",
+                HttpRequest.BodyPublishers.ofByteArray(new byte[4096]), "Authorization", "Bearer " + TestClient.KEY, "Content-Type", "video/mp4");
+        assertEquals(201, stale.statusCode(), new String(stale.body(), StandardCharsets.UTF_8));
+        String staleId = (String) json(stale).get("id");
+
+        assertEquals(401, repackage(id).statusCode(), "the API key is needed");
+        HttpResponse<byte[]> asked = repackage(id, "Authorization", "Bearer " + TestClient.KEY);
+        assertEquals(202, asked.statusCode(), new String(asked.body(), StandardCharsets.UTF_8));
+        assertEquals(Map.of("state", "PACKAGING"), json(asked).get("hls"));
+        assertEquals("PACKAGING", client.awaitHls(id, "PACKAGING").path("state").asText(), "PACKAGING as soon as it is asked");
+        awaitHls(id, "READY");
+
+        Map<String, String> after = hlsFiles(id);
+        assertEquals(before.keySet(), after.keySet(), "the stale rung is gone: " + after);
+        for (String kind : before.keySet()) {
+            assertTrue(!before.get(kind).equals(after.get(kind)), kind + " was made again");
+            assertEquals(404, client.get("/files/" + before.get(kind)).statusCode(), "the earlier " + kind + " is deleted");
+        }
+        assertEquals(404, client.get("/files/" + staleId).statusCode(), "the stale rung's file is deleted");
+        assertEquals(duration(source.toString()), duration(client.base + "/files/" + id + "/hls/master.m3u8"), 0.1);
+
+        String text = upload("not media".getBytes(StandardCharsets.UTF_8), "repack.txt", "text/plain");
+        assertEquals(404, repackage(text, "Authorization", "Bearer " + TestClient.KEY).statusCode());
+        assertEquals(404, repackage(before.get("hls-source-media"), "Authorization", "Bearer " + TestClient.KEY).statusCode(),
+                "a file that is itself HLS (deleted, here) is not packaged");
+    }
+
+    @Test
     void should_have_no_hls_for_a_file_that_is_not_media_and_fail_a_corrupt_video_without_harm() throws Exception {
         String text = upload("just text".getBytes(StandardCharsets.UTF_8), "notes.txt", "text/plain");
         HttpResponse<byte[]> none = client.get("/files/" + text + "/hls/master.m3u8");
@@ -122,6 +206,10 @@ class HlsIT {
         assertArrayEquals(garbage, client.get("/files/" + broken).body(), "the original streams as stored");
         assertEquals(404, client.get("/files/" + broken + "/hls/master.m3u8").statusCode());
         assertEquals(200, client.get("/health").statusCode(), "Caravan stays healthy");
+        // asked again (ffmpeg updated, say): tried again, and FAILED again for a file ffmpeg cannot read
+        assertEquals(202, repackage(broken, "Authorization", "Bearer " + TestClient.KEY).statusCode());
+        Map<String, Object> again = awaitHls(broken, "FAILED");
+        assertEquals(3, again.get("attempts"), "tried caravan.hls.attempts times again: " + again);
 
         // deleting a packaged source deletes its HLS files
         Path source = DATA_DIR.resolve("again.mp4");

@@ -108,7 +108,8 @@ public final class MetaStore {
     /**
      * One page of stored files, newest first: those whose name or metadata contain {@code query.text()}
      * (normalized by {@link FileMeta#normalize}), of a content type starting with {@code query.type()}, in
-     * group {@code query.group()} (each filter ignored when null), created before the cursor, at most {@code query.limit()}.
+     * group {@code query.group()} (each filter ignored when null), created before the cursor, at most {@code query.limit()};
+     * files derived from others only when {@code query.derived()}.
      */
     public List<FileRecord> search(FileQuery query) {
         StringBuilder sql = new StringBuilder("SELECT " + FILE_COLUMNS + " FROM files f WHERE state = ?");
@@ -124,6 +125,9 @@ public final class MetaStore {
         if (query.group() != null && !query.group().isBlank()) {
             sql.append(" AND grp = ?");
             args.add(query.group().trim());
+        }
+        if (!query.derived()) {
+            sql.append(" AND NOT EXISTS (SELECT 1 FROM derived d WHERE d.file_id = f.id)");
         }
         if (query.beforeCreated() != null) {
             sql.append(" AND (created < ? OR (created = ? AND id < ?))");

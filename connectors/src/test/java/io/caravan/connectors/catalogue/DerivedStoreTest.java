@@ -57,6 +57,16 @@ class DerivedStoreTest {
     }
 
     @Test
+    void should_leave_derived_files_out_of_a_search_unless_asked() {
+        db.store("1-aaaaaaaaaaaa.mp4", 100);
+        assertTrue(derive("2-aaaaaaaaaaaa.jpg", "1-aaaaaaaaaaaa.mp4", "poster"));
+        List<String> originals = db.catalogue.meta().search(new FileQuery(null, null, null, null, null, 50)).stream().map(FileRecord::id).toList();
+        List<String> all = db.catalogue.meta().search(new FileQuery(null, null, null, null, null, 50, true)).stream().map(FileRecord::id).toList();
+        assertEquals(List.of("1-aaaaaaaaaaaa.mp4"), originals);
+        assertEquals(List.of("1-aaaaaaaaaaaa.mp4", "2-aaaaaaaaaaaa.jpg"), all.stream().sorted().toList());
+    }
+
+    @Test
     void should_refuse_a_derived_file_of_a_file_that_is_not_stored() {
         assertFalse(derive("2-aaaaaaaaaaaa.jpg", "9-aaaaaaaaaaaa.mp4", "poster"));
         assertTrue(db.catalogue.files().find("2-aaaaaaaaaaaa.jpg").isEmpty(), "nothing written");

@@ -61,7 +61,8 @@ public class FileApi {
     public FullHttpResponse search(@Header(CaravanHeaders.QUERY_PARAM) String q, @Header(CaravanHeaders.TYPE_PARAM) String type,
                                    @Header(CaravanHeaders.GROUP_PARAM) String group,
                                    @Header(CaravanHeaders.LIMIT_PARAM) String limit,
-                                   @Header(CaravanHeaders.CURSOR_PARAM) String cursor) {
+                                   @Header(CaravanHeaders.CURSOR_PARAM) String cursor,
+                                   @Header(CaravanHeaders.DERIVED_PARAM) String derived) {
         int n;
         try {
             n = Integer.parseInt(limit == null ? "50" : limit.trim());
@@ -70,7 +71,7 @@ public class FileApi {
         }
         FileSearch.Page page = search.search(Requests.queryParam(q, CaravanHeaders.QUERY_PARAM),
                 Requests.queryParam(type, CaravanHeaders.TYPE_PARAM), Requests.queryParam(group, CaravanHeaders.GROUP_PARAM),
-                n, cursor);
+                n, cursor, Requests.flag(derived, CaravanHeaders.DERIVED_PARAM));
         return HttpResponses.json(200, Views.page(page));
     }
 

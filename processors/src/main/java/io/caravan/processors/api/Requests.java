@@ -27,6 +27,17 @@ final class Requests {
         return raw;
     }
 
+    /** A {@code true}/{@code false} query parameter; absent is false, anything else is refused. */
+    static boolean flag(String raw, String name) {
+        if (raw == null || raw.isBlank() || raw.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (raw.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new InvalidInputException(name + " must be true or false");
+    }
+
     /** A query parameter, percent-decoded ({@code +} is a space): netty-http hands them over still encoded. Null stays null. */
     static String queryParam(String raw, String name) {
         if (raw == null) {

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import io.caravan.connectors.catalogue.DerivedFile;
 import io.caravan.connectors.catalogue.FileRecord;
+import io.caravan.processors.files.FileIds;
 import io.caravan.processors.media.HlsFiles;
 import io.caravan.processors.netty.HttpResponses;
 import io.caravan.processors.netty.MediaBodies;
@@ -67,6 +68,22 @@ public class StreamApi {
     public boolean mayBlock(@Header(CaravanHeaders.HTTP_METHOD) String method, @Header(CaravanHeaders.ID) String id,
                             @Header(CaravanHeaders.REPLICA_PARAM) String replica) {
         return !"OPTIONS".equals(method) && serving.mayBlock(Requests.fileId(id), hint(replica));
+    }
+
+    /**
+     * Whether answering an HLS request may block: {@code false} for preflights and for a rendition's media whose
+     * packaging is in the READY cache with a verified copy on a local disk (segment GETs, sent zero-copy on the
+     * network thread like {@link #mayBlock}); playlists are read and rewritten, so they move off it.
+     */
+    public boolean hlsMayBlock(@Header(CaravanHeaders.HTTP_METHOD) String method, @Header(CaravanHeaders.ID) String id,
+                               @Header(CaravanHeaders.HLS_FILE) String name) {
+        if ("OPTIONS".equals(method)) {
+            return false;
+        }
+        if (name == null || HlsFiles.isPlaylist(name) || !FileIds.isValid(id)) {
+            return true;
+        }
+        return hls.cached(id, name).map(d -> serving.mayBlock(d.file().id(), null)).orElse(true);
     }
 
     /** {@code OPTIONS /files/{id}}: the CORS preflight for browser players. */

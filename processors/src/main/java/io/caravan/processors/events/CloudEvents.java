@@ -17,6 +17,8 @@ public final class CloudEvents {
     public static final String REPLICA_SYNCED = "caravan.replica.synced";
     public static final String REPLICA_REPAIRED = "caravan.replica.repaired";
     public static final String META_CHANGED = "caravan.file.meta-changed";
+    /** A request to package a file into HLS again ({@code POST /files/{id}/hls}); route hls-package takes it. */
+    public static final String HLS_REQUESTED = "caravan.hls.requested";
     /** The media type of a structured-mode event, and of every record's {@code content-type} header. */
     public static final String CONTENT_TYPE = "application/cloudevents+json";
 

@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.caravan.connectors.catalogue.DerivedFile;
 import io.caravan.connectors.catalogue.DerivedStore;
 import io.caravan.connectors.catalogue.Derivation;
 import io.caravan.connectors.catalogue.FileRecord;
@@ -93,6 +94,16 @@ public class DerivedFiles {
         try (InputStream in = Files.newInputStream(file)) {
             return store(sourceId, kind, new UploadRequest(derivedName(source.name(), kind, file.getFileName().toString()), contentType,
                     null, Map.of(), null, Files.size(file), false), in);
+        }
+    }
+
+    /** Deletes the {@code kind} of {@code sourceId} (a rung a new packaging no longer has), with its event; nothing when there is none. */
+    public void remove(String sourceId, String kind) {
+        for (DerivedFile d : derived.of(sourceId)) {
+            if (d.kind().equals(kind)) {
+                files.markDeleted(d.file().id(), CloudEvents.fileEvent(CloudEvents.FILE_DELETED, d.file(), null),
+                        f -> CloudEvents.fileEvent(CloudEvents.FILE_DELETED, f, null));
+            }
         }
     }
 

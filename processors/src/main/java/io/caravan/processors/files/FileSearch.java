@@ -37,8 +37,9 @@ public class FileSearch {
      * @param group  the group (null: any)
      * @param limit  files per page, 1 to {@value #MAX_LIMIT}
      * @param cursor the {@code next} of the previous page, or null for the first
+     * @param derived whether files derived from others (posters, renditions, HLS) are listed too
      */
-    public Page search(String text, String type, String group, int limit, String cursor) {
+    public Page search(String text, String type, String group, int limit, String cursor, boolean derived) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new InvalidInputException("limit must be between 1 and " + MAX_LIMIT);
         }
@@ -54,7 +55,7 @@ public class FileSearch {
             }
         }
         // one more than asked tells whether there is a next page
-        List<FileRecord> page = meta.search(new FileQuery(text, type, group, before, beforeId, limit + 1));
+        List<FileRecord> page = meta.search(new FileQuery(text, type, group, before, beforeId, limit + 1, derived));
         List<FileRecord> files = page.subList(0, Math.min(limit, page.size()));
         String next = null;
         if (page.size() > limit) {

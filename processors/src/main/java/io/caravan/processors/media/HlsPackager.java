@@ -7,15 +7,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import io.caravan.connectors.catalogue.DerivedFile;
 import io.caravan.connectors.catalogue.DerivedStore;
 import io.caravan.connectors.catalogue.FileRecord;
 import io.caravan.connectors.catalogue.FileStore;
 import io.caravan.connectors.catalogue.HlsStore;
 import io.caravan.connectors.media.Ffmpeg;
+import io.caravan.processors.events.CloudEvents;
 import io.caravan.processors.files.DerivedFiles;
 import io.caravan.processors.support.Json;
 import io.caravan.processors.support.NotFoundException;
@@ -62,9 +66,27 @@ public class HlsPackager {
         Files.createDirectories(workDir);
     }
 
-    /** {@code true} when {@code contentType} is packaged: video, and audio when {@code caravan.hls.audio} is on. */
+    /**
+     * {@code true} when {@code contentType} is packaged: video, and audio when {@code caravan.hls.audio} is on;
+     * nothing when {@code caravan.hls.enabled} is off.
+     */
     public boolean packages(String contentType) {
-        return HlsFiles.isVideo(contentType) || (settings.audio() && HlsFiles.isAudio(contentType));
+        return settings.enabled() && (HlsFiles.isVideo(contentType) || (settings.audio() && HlsFiles.isAudio(contentType)));
+    }
+
+    /**
+     * Asks for the stored file {@code id} to be packaged again ({@code POST /files/{id}/hls}: after a failure, or
+     * with new {@code caravan.hls.renditions}): PACKAGING at once, and a {@code caravan.hls.requested} event that
+     * route hls-package takes, on whichever gateway. Not found for a file that is not packaged (not media,
+     * derived, HLS off).
+     */
+    public void request(String id) {
+        FileRecord f = files.findStored(id).orElseThrow(() -> NotFoundException.file(id));
+        if (!packages(f.contentType()) || derived.sourceOf(id).isPresent()) {
+            throw new NotFoundException(id + " (" + f.contentType() + ") is not packaged into HLS"
+                    + (settings.enabled() ? ": only audio and video are" : ": caravan.hls.enabled is false"));
+        }
+        state.request(id, CloudEvents.fileEvent(CloudEvents.HLS_REQUESTED, f, null), clock.instant());
     }
 
     /**
@@ -133,6 +155,17 @@ public class HlsPackager {
             Path master = dir.resolve("master.m3u8");
             Files.writeString(master, HlsMaster.write(variants), StandardCharsets.UTF_8);
             derivedFiles.storeFile(f.id(), HlsFiles.MASTER_KIND, master.toString(), HlsFiles.PLAYLIST_TYPE);
+            // a packaging again (other renditions): the rungs it no longer has go, with their events
+            Set<String> made = new HashSet<>(List.of(HlsFiles.MASTER_KIND));
+            for (HlsRendition r : rungs) {
+                made.add(HlsFiles.mediaKind(r.name()));
+                made.add(HlsFiles.playlistKind(r.name()));
+            }
+            for (DerivedFile d : derived.of(f.id())) {
+                if (HlsFiles.isHlsKind(d.kind()) && !made.contains(d.kind())) {
+                    derivedFiles.remove(f.id(), d.kind());
+                }
+            }
             return rungs.stream().map(HlsRendition::name).toList();
         } finally {
             try (Stream<Path> left = Files.list(dir)) {
@@ -144,8 +177,9 @@ public class HlsPackager {
         }
     }
 
-    /** The packaging of stored media files: on by {@code caravan.hls.*}. */
-    public record HlsSettings(List<String> renditions, int segmentSeconds, boolean audio, int attempts, java.time.Duration retryDelay) {
+    /** The packaging of stored media files: on by {@code caravan.hls.*} ({@code enabled} is {@code caravan.hls.enabled}). */
+    public record HlsSettings(boolean enabled, List<String> renditions, int segmentSeconds, boolean audio, int attempts,
+                              java.time.Duration retryDelay) {
         public HlsSettings {
             renditions = List.copyOf(renditions);
             if (renditions.isEmpty()) {

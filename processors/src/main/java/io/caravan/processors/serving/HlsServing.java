@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,6 +102,18 @@ public class HlsServing {
             throw new NotFoundException("no HLS file " + name + " for " + sourceId);
         }
         return file;
+    }
+
+    /**
+     * The stored file behind HLS file {@code name} of {@code sourceId} when the READY cache holds it (nothing read),
+     * else empty: what lets a segment GET be answered on the network thread.
+     */
+    public Optional<DerivedFile> cached(String sourceId, String name) {
+        Ready cached = ready.get(sourceId);
+        if (cached == null || System.nanoTime() - cached.loadedNanos() >= cacheNanos) {
+            return Optional.empty();
+        }
+        return HlsFiles.kindOf(name).map(kind -> cached.byKind().get(kind));
     }
 
     /**

@@ -102,6 +102,9 @@ public final class CaravanHeaders {
     /** Query parameter of a search: a content type prefix. */
     public static final String TYPE_PARAM = "type";
 
+    /** Query parameter of a search: {@code true} to list files derived from others (posters, renditions, HLS) too. */
+    public static final String DERIVED_PARAM = "derived";
+
     /** Query parameter of a search: files per page. */
     public static final String LIMIT_PARAM = "limit";
 

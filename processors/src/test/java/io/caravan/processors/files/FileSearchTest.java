@@ -54,7 +54,7 @@ class FileSearchTest {
         List<Integer> pages = new ArrayList<>();
         String cursor = null;
         do {
-            FileSearch.Page page = search.search("song", null, null, FileSearch.MAX_LIMIT, cursor);
+            FileSearch.Page page = search.search("song", null, null, FileSearch.MAX_LIMIT, cursor, false);
             page.files().forEach(f -> seen.add(f.id()));
             pages.add(page.files().size());
             assertEquals(String.valueOf(Integer.parseInt(page.files().get(0).id().split("-")[0])),
@@ -70,14 +70,14 @@ class FileSearchTest {
 
     @Test
     void should_end_on_an_exact_page_without_a_cursor_and_refuse_bad_input() {
-        FileSearch.Page all = search.search("song 100", null, null, 2, null);
+        FileSearch.Page all = search.search("song 100", null, null, 2, null, false);
         assertEquals(List.of("1000-aaaaaaaaaaaa.mp3", "100-aaaaaaaaaaaa.mp3"), all.files().stream().map(FileRecord::id).toList());
         assertNull(all.next(), "a full page that is the last has no cursor");
-        FileSearch.Page first = search.search("song 100", null, null, 1, null);
+        FileSearch.Page first = search.search("song 100", null, null, 1, null, false);
         assertEquals(List.of("100-aaaaaaaaaaaa.mp3"),
-                search.search("song 100", null, null, 1, first.next()).files().stream().map(FileRecord::id).toList());
-        assertThrows(InvalidInputException.class, () -> search.search(null, null, null, 0, null));
-        assertThrows(InvalidInputException.class, () -> search.search(null, null, null, 501, null));
-        assertThrows(InvalidInputException.class, () -> search.search(null, null, null, 10, "not-a-cursor"));
+                search.search("song 100", null, null, 1, first.next(), false).files().stream().map(FileRecord::id).toList());
+        assertThrows(InvalidInputException.class, () -> search.search(null, null, null, 0, null, false));
+        assertThrows(InvalidInputException.class, () -> search.search(null, null, null, 501, null, false));
+        assertThrows(InvalidInputException.class, () -> search.search(null, null, null, 10, "not-a-cursor", false));
     }
 }

@@ -72,7 +72,7 @@ class HlsPlaylistTest {
 
     @Test
     void should_plan_no_rung_taller_than_the_video_and_copy_h264() {
-        HlsPackager.HlsSettings ladder = new HlsPackager.HlsSettings(List.of("source", "720p", "360p"), 4, false, 3, java.time.Duration.ofSeconds(1));
+        HlsPackager.HlsSettings ladder = new HlsPackager.HlsSettings(true, List.of("source", "720p", "360p"), 4, false, 3, java.time.Duration.ofSeconds(1));
         MediaProbe vp9 = new MediaProbe(new MediaProbe.Video("vp9", "", 0, 640, 480, 30), new MediaProbe.Audio("opus", ""), 10);
         List<HlsRendition> rungs = HlsRendition.plan(vp9, ladder);
         assertEquals(List.of("source", "360p", "audio"), rungs.stream().map(HlsRendition::name).toList());
