@@ -23,6 +23,7 @@ import io.caravan.processors.api.ApiKeys;
 import io.caravan.processors.api.ClusterApi;
 import io.caravan.processors.api.FileApi;
 import io.caravan.processors.api.HlsApi;
+import io.caravan.processors.api.LiveApi;
 import io.caravan.processors.api.HttpErrors;
 import io.caravan.processors.api.NodeApi;
 import io.caravan.processors.api.StreamApi;
@@ -37,7 +38,10 @@ import io.caravan.processors.files.DerivedFiles;
 import io.caravan.processors.files.FileChanges;
 import io.caravan.processors.files.FileSearch;
 import io.caravan.processors.files.IdAllocator;
+import io.caravan.processors.files.BodyWriter;
 import io.caravan.processors.files.Uploads;
+import io.caravan.processors.live.LiveRecorder;
+import io.caravan.processors.live.LiveStreams;
 import io.caravan.processors.kafka.KafkaRecords;
 import io.caravan.processors.media.MediaTags;
 import io.caravan.processors.netty.CaravanHttpBinding;
@@ -140,7 +144,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         // Netty's network threads; every route that blocks starts with a threads step onto the "blocking" pool
         NettyHttpComponent http = context.getComponent("netty-http", NettyHttpComponent.class);
         http.getConfiguration().setDecodersAsList(List.of(
-                new StreamingUploadDecoder(Set.of("/files", "/files/*/derived/*"), s.duration("caravan.http.upload-idle-timeout"))));
+                new StreamingUploadDecoder(Set.of("/files", "/files/*/derived/*", "/live/*/*"), s.duration("caravan.http.upload-idle-timeout"))));
         http.getConfiguration().setEncodersAsList(List.of(new ZeroCopyEncoder(s.duration("caravan.http.relay-stall-timeout"))));
         http.setNettyHttpBinding(new CaravanHttpBinding());
         http.getConfiguration().setUsingExecutorService(false);
@@ -218,7 +222,16 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("hlsApi", new HlsApi(hlsPackager));
         HlsServing hlsServing = new HlsServing(catalogue.files(), catalogue.derived(), catalogue.hls(), hlsPackager, signer,
                 s.duration("caravan.http.read-cache"));
-        r.bind("streamApi", new StreamApi(serving, manifests, new ServingPolicy(s.text("caravan.http.cors-origins")), hlsServing));
+
+        // live: ingest from encoders, playback on every gateway, the end, the recording
+        LiveStreams live = new LiveStreams(catalogue.live(), new BodyWriter(ids, placement), serving,
+                new LiveStreams.LiveSettings(s.optional("caravan.live.group").filter(g -> !g.isBlank()).orElse(null), s.flag("caravan.live.record"),
+                        s.duration("caravan.live.idle-timeout"), s.number("caravan.live.max-segment-bytes"), s.integer("caravan.live.max-streams")),
+                Clock.systemUTC());
+        r.bind("liveStreams", live);
+        r.bind("liveApi", new LiveApi(live, keys));
+        r.bind("liveRecorder", new LiveRecorder(catalogue.live(), ffmpeg, uploads, storedFiles::url, workDir, Clock.systemUTC()));
+        r.bind("streamApi", new StreamApi(serving, manifests, new ServingPolicy(s.text("caravan.http.cors-origins")), hlsServing, live));
     }
 
     /**

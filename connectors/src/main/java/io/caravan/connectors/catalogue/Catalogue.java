@@ -36,6 +36,7 @@ public final class Catalogue {
     private final DerivedStore derived = new DerivedStore(this);
     private final SeenEventStore seenEvents = new SeenEventStore(this);
     private final HlsStore hls = new HlsStore(this);
+    private final LiveStore live = new LiveStore(this);
 
     /** @param ds a database {@link Database#migrate} brought to the current schema */
     public Catalogue(DataSource ds) {
@@ -90,6 +91,11 @@ public final class Catalogue {
     /** Where the HLS packaging of each media file stands. */
     public HlsStore hls() {
         return hls;
+    }
+
+    /** Live streams, their playlists and segments. */
+    public LiveStore live() {
+        return live;
     }
 
     /** Calls {@code listener} with a file id or blob key after every write to its rows (committed or not). */

@@ -128,6 +128,7 @@ public final class MetaStore {
         }
         if (!query.derived()) {
             sql.append(" AND NOT EXISTS (SELECT 1 FROM derived d WHERE d.file_id = f.id)");
+            sql.append(" AND NOT EXISTS (SELECT 1 FROM live_files l WHERE l.file_id = f.id)");
         }
         if (query.beforeCreated() != null) {
             sql.append(" AND (created < ? OR (created = ? AND id < ?))");

@@ -12,6 +12,8 @@ import io.caravan.processors.support.ExpiredException;
 import io.caravan.processors.support.ForbiddenException;
 import io.caravan.processors.support.InvalidInputException;
 import io.caravan.processors.support.NotFoundException;
+import io.caravan.processors.support.TooLargeException;
+import io.caravan.processors.support.TooManyException;
 import io.caravan.processors.support.UnavailableException;
 import io.caravan.processors.support.CaravanHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -75,6 +77,10 @@ public class HttpErrors {
             return 410;
         } else if (refused instanceof UnavailableException) {
             return 503;
+        } else if (refused instanceof TooLargeException) {
+            return 413;
+        } else if (refused instanceof TooManyException) {
+            return 429;
         }
         return 500;
     }

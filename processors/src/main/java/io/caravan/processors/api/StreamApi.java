@@ -13,6 +13,8 @@ import java.util.Map;
 import io.caravan.connectors.catalogue.DerivedFile;
 import io.caravan.connectors.catalogue.FileRecord;
 import io.caravan.processors.files.FileIds;
+import io.caravan.processors.live.LiveNames;
+import io.caravan.processors.live.LiveStreams;
 import io.caravan.processors.media.HlsFiles;
 import io.caravan.processors.netty.HttpResponses;
 import io.caravan.processors.netty.MediaBodies;
@@ -49,13 +51,15 @@ public class StreamApi {
 
     private static final SecureRandom BOUNDARY = new SecureRandom();
 
+    private final LiveStreams live;
     private final Serving serving;
     private final Manifests manifests;
     private final ServingPolicy policy;
     private final HlsServing hls;
 
-    public StreamApi(Serving serving, Manifests manifests, ServingPolicy policy, HlsServing hls) {
+    public StreamApi(Serving serving, Manifests manifests, ServingPolicy policy, HlsServing hls, LiveStreams live) {
         this.hls = hls;
+        this.live = live;
         this.serving = serving;
         this.manifests = manifests;
         this.policy = policy;
@@ -131,6 +135,37 @@ public class StreamApi {
         // signed: the URIs inside expire with the request's own signature, so no cache may keep it longer
         h.set(HttpHeaderNames.CACHE_CONTROL, expires == null ? "public, max-age=31536000, immutable"
                 : "private, max-age=" + Math.max(0, Long.parseLong(expires.trim()) - Instant.now().getEpochSecond()));
+        policy.cors(origin, h::add);
+        return r;
+    }
+
+    /**
+     * {@code GET|HEAD|OPTIONS /live/{stream}/{file}}: a live playlist as this gateway can serve it (cacheable for
+     * half its target duration) or a segment (ranges, sendfile from disk nodes, immutable).
+     */
+    public HttpResponse live(@Header(CaravanHeaders.HTTP_METHOD) String method, @Header(CaravanHeaders.LIVE_STREAM) String stream,
+                             @Header(CaravanHeaders.LIVE_FILE) String name, @Headers Map<String, Object> headers) throws IOException {
+        String origin = text(headers, CaravanHeaders.ORIGIN);
+        if ("OPTIONS".equals(method)) {
+            return preflight(origin);
+        }
+        if (!LiveNames.isPlaylist(name)) {
+            return respond(method, serving.stored(live.segment(stream, name)), headers, null, origin);
+        }
+        LiveStreams.Served p = live.playlist(stream, name);
+        String inm = text(headers, CaravanHeaders.IF_NONE_MATCH);
+        boolean same = inm != null && inm.contains(p.etag());
+        byte[] body = p.text().getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = same ? HttpResponses.empty(HttpResponseStatus.NOT_MODIFIED)
+                : "HEAD".equals(method) ? HttpResponses.empty(HttpResponseStatus.OK)
+                : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+        HttpHeaders h = r.headers();
+        if (!same) {
+            h.set(HttpHeaderNames.CONTENT_TYPE, HlsFiles.PLAYLIST_TYPE);
+            h.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        }
+        h.set(HttpHeaderNames.ETAG, p.etag());
+        h.set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=" + p.maxAgeSeconds());
         policy.cors(origin, h::add);
         return r;
     }

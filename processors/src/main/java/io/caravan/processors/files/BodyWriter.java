@@ -22,15 +22,15 @@ import org.slf4j.LoggerFactory;
  * bytes: the part of storing a file that uploads and derived files share. Nothing is recorded here; what
  * fails leaves nothing on the node.
  */
-final class BodyWriter {
+public final class BodyWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BodyWriter.class);
 
     /** Bytes on a node, not yet recorded: where, under which id, how many, their SHA-256 and sniffed type. */
-    record Bytes(StorageNode node, String id, long size, String sha256, String detectedType) {
+    public record Bytes(StorageNode node, String id, long size, String sha256, String detectedType) {
 
         /** Removes the bytes (a refused or failed file): quietly, the scrub removes what is left. */
-        void delete() {
+        public void delete() {
             try {
                 node.delete(id);
             } catch (IOException | RuntimeException e) {
@@ -42,7 +42,7 @@ final class BodyWriter {
     private final IdAllocator ids;
     private final Placement placement;
 
-    BodyWriter(IdAllocator ids, Placement placement) {
+    public BodyWriter(IdAllocator ids, Placement placement) {
         this.ids = ids;
         this.placement = placement;
     }
@@ -52,7 +52,7 @@ final class BodyWriter {
      * null), trying another node when one fails before the first byte; checks the declared length and the claimed
      * content ({@code ?sha256=&size=}).
      */
-    Bytes write(UploadRequest request, String name, InputStream body) throws IOException {
+    public Bytes write(UploadRequest request, String name, InputStream body) throws IOException {
         ClientBody client = new ClientBody(body);
         MessageDigest sha = Sha256.digest();
         ContentSniffer.Head head = new ContentSniffer.Head(client);

@@ -63,11 +63,19 @@ public class Uploads {
         if (opened.form()) {
             request = request.withPart(opened.name(), opened.contentType());
         }
-        return storeOpened(request, opened.in());
+        return storeOpened(request, opened.in(), true);
+    }
+
+    /**
+     * Stores a file Caravan made itself (a live stream's recording) as an upload of {@code request}: the same
+     * placement, dedup and stored event, without the upload hooks, which are the clients' policy.
+     */
+    public Stored storeMade(UploadRequest request, InputStream body) throws IOException {
+        return storeOpened(request, body, false);
     }
 
     /** Stores an opened body: the empty-body rules, the bytes, the before-commit hook, dedup, the commit. */
-    private Stored storeOpened(UploadRequest request, InputStream body) throws IOException {
+    private Stored storeOpened(UploadRequest request, InputStream body, boolean hooked) throws IOException {
         String name = cleanName(request.name());
         PushbackInputStream in = new PushbackInputStream(body, 1);
         int first = in.read();
@@ -83,8 +91,10 @@ public class Uploads {
         BodyWriter.Bytes bytes = writer.write(request, name, in);
         StorageNode node = bytes.node();
         try {
-            hooks.beforeCommit(request.named(name), new UploadHooks.Written(bytes.id(), name, node.name(), node.group(),
-                    bytes.size(), bytes.sha256(), bytes.detectedType()));
+            if (hooked) {
+                hooks.beforeCommit(request.named(name), new UploadHooks.Written(bytes.id(), name, node.name(), node.group(),
+                        bytes.size(), bytes.sha256(), bytes.detectedType()));
+            }
         } catch (RuntimeException refused) {
             bytes.delete();
             throw refused;

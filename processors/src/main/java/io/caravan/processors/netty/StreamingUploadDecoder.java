@@ -19,7 +19,7 @@ import org.apache.camel.component.netty.http.InboundStreamHttpRequest;
 /**
  * Streams upload bodies into the route instead of letting netty-http aggregate them in memory.
  *
- * <p>Sits right after Netty's request decoder. For a {@code POST} to one of the upload paths it hands the
+ * <p>Sits right after Netty's request decoder. For a {@code POST} or {@code PUT} to one of the upload paths it hands the
  * route an {@link InboundStreamHttpRequest} whose body is a {@link RequestBodyStream}, and feeds that stream
  * with the body chunks as they arrive; {@code Expect: 100-continue} is answered by the stream, when the route
  * first reads it.
@@ -34,7 +34,7 @@ public class StreamingUploadDecoder extends DefaultChannelHandlerFactory {
     private final long idleTimeoutMillis;
 
     /**
-     * @param paths       the request paths whose POST bodies are streamed (e.g. {@code /files}); a segment {@code *}
+     * @param paths       the request paths whose POST and PUT bodies are streamed (e.g. {@code /files}); a segment {@code *}
      *                    stands for any one segment ({@code /files/*}{@code /derived/*})
      * @param idleTimeout how long an upload may send nothing before it fails ({@code caravan.http.upload-idle-timeout})
      */
@@ -49,7 +49,7 @@ public class StreamingUploadDecoder extends DefaultChannelHandlerFactory {
     }
 
     private boolean streams(HttpRequest req) {
-        if (!HttpMethod.POST.equals(req.method())) {
+        if (!HttpMethod.POST.equals(req.method()) && !HttpMethod.PUT.equals(req.method())) {
             return false;
         }
         String uri = req.uri();

@@ -76,6 +76,12 @@ public final class CaravanHeaders {
     /** Path parameter: the file of a packaged file's HLS ({@code /files/{id}/hls/{file}}: {@code master.m3u8}, …). */
     public static final String HLS_FILE = "file";
 
+    /** Path parameter of {@code /live/{stream}/{file}}: the live stream's name. */
+    public static final String LIVE_STREAM = "stream";
+
+    /** Path parameter of {@code /live/{stream}/{file}}: a playlist or segment of the stream's folder. */
+    public static final String LIVE_FILE = "file";
+
     /** Path parameter: the node of {@code /admin/nodes/{name}}. */
     public static final String NODE_NAME = "name";
 
