@@ -114,7 +114,7 @@ public final class LiveStore {
         // an encoder sends its first segment and playlist at once, on two connections: one creates the row
         try {
             catalogue.transaction(c -> {
-                if (locked(c, name) == null) {
+                if (locked(c, name) == null && liveCount(c) < maxLive) {
                     insert(c, name, null, IDLE, 0, null, record, now);
                 }
                 return null;
@@ -129,14 +129,8 @@ public final class LiveStore {
             if (s != null && LIVE.equals(s.state())) {
                 return new Start(s, false, false);
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM live_streams WHERE state = ?")) {
-                ps.setString(1, LIVE);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getInt(1) >= maxLive) {
-                        return new Start(s, false, true);
-                    }
-                }
+            if (s == null || liveCount(c) >= maxLive) {
+                return new Start(s, false, true);
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE live_streams SET state = ?, session_no = session_no + 1, started = ?, "
                     + "updated = ?, last_segment_at = NULL, ended = NULL, segments = 0, playlist = NULL, recording = NULL, "
@@ -507,6 +501,16 @@ public final class LiveStore {
             ps.setTimestamp(7, Timestamp.from(now));
             ps.setTimestamp(8, Timestamp.from(now));
             ps.executeUpdate();
+        }
+    }
+
+    private static int liveCount(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM live_streams WHERE state = ?")) {
+            ps.setString(1, LIVE);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 

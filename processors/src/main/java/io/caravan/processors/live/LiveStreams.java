@@ -153,10 +153,17 @@ public class LiveStreams {
         boolean recorded;
         try {
             StoredObject o = bytes.node().stat(bytes.id());
-            recorded = store.addFile(new LiveFile(bytes.id(), stream, s.session(), name, late == null ? null : s.playlist(),
-                            late == null ? null : late.msn(), late == null ? null : late.durationMs(), now, null, null, null), file,
-                    bytes.node().name(), o == null ? null : o.lastModified(),
-                    CloudEvents.fileEvent(CloudEvents.FILE_STORED, file, bytes.node().name(), Map.of(), liveData(stream)), now, late != null);
+            Long mtime = o == null ? null : o.lastModified();
+            recorded = add(s, name, bytes, file, mtime, late, now);
+            if (!recorded && late == null) {
+                // ffmpeg pipelines the last segment and the playlist that ends the stream on one connection, and they
+                // are handled at once: the playlist may end the stream while this segment is stored
+                LiveStream now2 = store.stream(stream).orElse(null);
+                LiveStore.Listed listed = late(now2, name);
+                if (listed != null && now2.session() == s.session()) {
+                    recorded = add(now2, name, bytes, file, mtime, listed, now);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             bytes.delete();
             throw e;
@@ -166,6 +173,13 @@ public class LiveStreams {
             throw new ConflictException("stream " + stream + " ended while " + name + " was sent: send it again to start a new session");
         }
         return new Written(stream, name, bytes.size(), bytes.id());
+    }
+
+    private boolean add(LiveStream s, String name, BodyWriter.Bytes bytes, FileRecord file, Long mtime, LiveStore.Listed late, Instant now) {
+        return store.addFile(new LiveFile(bytes.id(), s.name(), s.session(), name, late == null ? null : s.playlist(),
+                        late == null ? null : late.msn(), late == null ? null : late.durationMs(), now, null, null, null), file,
+                bytes.node().name(), mtime,
+                CloudEvents.fileEvent(CloudEvents.FILE_STORED, file, bytes.node().name(), Map.of(), liveData(s.name())), now, late != null);
     }
 
     private Written putPlaylist(LiveStream s, String name, InputStream body) throws IOException {

@@ -56,6 +56,9 @@ public class MediaTags {
     private final MetaStore meta;
     private final StorageNodes nodes;
 
+    /** Media that carries no tags a reader knows: MPEG-TS and fMP4 segments (live streams send many). */
+    private static final java.util.Set<String> UNTAGGED = java.util.Set.of("video/mp2t", "video/iso.segment", "audio/aac");
+
     public MediaTags(FileStore files, MetaStore meta, StorageNodes nodes) {
         this.files = files;
         this.meta = meta;
@@ -72,7 +75,7 @@ public class MediaTags {
             }
             id = ce.fileId();
             String type = ce.contentType().toLowerCase(Locale.ROOT);
-            if (!type.startsWith("audio/") && !type.startsWith("video/")) {
+            if (!type.startsWith("audio/") && !type.startsWith("video/") || UNTAGGED.contains(type)) {
                 return;
             }
             Optional<StoredFile> stored = files.stored(id);
