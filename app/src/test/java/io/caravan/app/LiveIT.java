@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.OutputStream;
 import java.net.Socket;
@@ -20,6 +21,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +73,11 @@ class LiveIT {
 
     /** ffmpeg pushing the source in real time to {@code /live/<stream>/index.m3u8}, as docs/live.md shows. */
     private Process push(String stream, String segmentType, String key, int listSize) throws Exception {
-        List<String> c = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-re", "-i", source.toString(),
+        return push(source, stream, segmentType, key, listSize);
+    }
+
+    private Process push(Path input, String stream, String segmentType, String key, int listSize) throws Exception {
+        List<String> c = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-re", "-i", input.toString(),
                 "-c", "copy", "-f", "hls", "-hls_time", "2", "-hls_list_size", String.valueOf(listSize),
                 "-hls_flags", "delete_segments+program_date_time", "-hls_segment_type", segmentType,
                 "-method", "PUT", "-http_persistent", "1", "-headers", "Authorization: Bearer " + key + "\r\n",
@@ -235,6 +244,44 @@ class LiveIT {
                 return false;
             }
         }), "left: " + storedFiles("short", "index"));
+    }
+
+    @Test
+    void should_play_a_live_stream_in_the_web_player_near_its_live_edge() throws Exception {
+        assumeTrue(Browser.installed(), "chromium and chromedriver not installed");
+        Path longer = DATA_DIR.resolve("longer.mp4");
+        MediaTool.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=24", "-f", "lavfi", "-i", "sine=frequency=330:duration=24",
+                "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", longer.toString());
+        Process encoder = push(longer, "browser", "mpegts", TestClient.KEY, 6);
+        ChromeDriver driver = Browser.start(DATA_DIR);
+        try {
+            assertTrue(TestClient.eventually(Duration.ofSeconds(20), () -> {
+                try {
+                    return segments(playlist("browser")).size() >= 2;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "the push started: " + playlist("browser"));
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            JavascriptExecutor js = driver;
+            driver.get(client.base + "/ui/");
+            driver.findElement(By.id("key")).sendKeys(TestClient.KEY + "\n");
+            wait.until(d -> !d.findElements(By.cssSelector("tr.live[data-name='browser'][data-state='LIVE']")).isEmpty());
+            driver.findElement(By.cssSelector("tr.live[data-name='browser']")).click();
+            wait.until(d -> ((Number) js.executeScript("const m = document.getElementById('media'); return m ? m.currentTime : 0;"))
+                    .doubleValue() > 3);
+            assertTrue(encoder.isAlive(), "played while the push goes on");
+            wait.until(d -> js.executeScript("return window.liveLatency;") != null);
+            double behind = ((Number) js.executeScript("return window.liveLatency;")).doubleValue();
+            assertTrue(behind < 8, "near the live edge: " + behind + " s behind");
+            assertTrue(driver.findElement(By.id("liveEdge")).getText().contains("behind"), driver.findElement(By.id("liveEdge")).getText());
+            @SuppressWarnings("unchecked")
+            List<String> errors = (List<String>) js.executeScript("return window.hlsErrors;");
+            assertTrue(errors.stream().noneMatch(e -> e.contains("fatal")), "no fatal hls.js error: " + errors);
+        } finally {
+            driver.quit();
+            encoder.destroy();
+        }
     }
 
     private HttpResponse<byte[]> put(String path, byte[] body, String... headers) throws Exception {
