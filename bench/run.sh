@@ -411,6 +411,80 @@ MEM_OK=no
 if kill -0 "$CARAVAN_PID" 2>/dev/null && [ "$GOT_DISK" = $((MEM_MB * 1048576)) ] && [ "$GOT_S3" = $((MEM_MB * 1048576)) ] \
    && ! grep -q OutOfMemoryError "$WORK/caravan.log"; then MEM_OK=yes; fi
 
+# live: one encoder pushing to Caravan over HTTP (PUT, 2 s segments) and one to nginx-rtmp (RTMP; hls_fragment 2s,
+# hls_playlist_length 12s), started at the same instant t0 from the same 720p source with a 2 s GOP, -c copy. A
+# poller on the same clock notes when each segment is first listed by Caravan's ingest gateway, by a second
+# gateway (its own JVM on the same catalogue, H2 AUTO_SERVER, and Kafka) and by nginx-rtmp: latency = first
+# listed - (t0 + the segment's media offset). 32 players watch the ingest gateway meanwhile (errors, stalls).
+LIVE_SECONDS=${BENCH_LIVE_SECONDS:-130}
+[ "$SMOKE" = 1 ] && LIVE_SECONDS=12
+RTMP_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
+LIVE_ROWS=()
+LIVE_PLAYERS="n/a"
+if [ -f "$RTMP_MODULE" ]; then
+  echo "bench: live latency, ${LIVE_SECONDS}s pushes to Caravan and to nginx-rtmp at once"
+  RTMP_PORT=17085; RTMP_HTTP=17086; LIVE_A=17087; LIVE_B=17088; LIVE_KAFKA=17089
+  rm -rf "$WORK/live" && mkdir -p "$WORK/live/rtmp-hls" "$WORK/live/tmp" "$WORK/live/classes"
+  cat > "$WORK/live/rtmp.conf" <<CONF
+load_module $RTMP_MODULE;
+daemon off;
+worker_processes 1;
+error_log $WORK/live/rtmp-error.log;
+pid $WORK/live/rtmp.pid;
+events { worker_connections 1024; }
+rtmp { server { listen 127.0.0.1:$RTMP_PORT; application live { live on; hls on; hls_path $WORK/live/rtmp-hls; hls_fragment 2s; hls_playlist_length 12s; } } }
+http {
+  access_log off; sendfile on;
+  types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
+  client_body_temp_path $WORK/live/tmp; proxy_temp_path $WORK/live/tmp; fastcgi_temp_path $WORK/live/tmp;
+  uwsgi_temp_path $WORK/live/tmp; scgi_temp_path $WORK/live/tmp;
+  server { listen 127.0.0.1:$RTMP_HTTP; root $WORK/live; location /rtmp-hls/ { add_header Cache-Control no-cache; } }
+}
+CONF
+  "$NGINX" -c "$WORK/live/rtmp.conf" -p "$WORK/live" &
+  PIDS+=($!)
+  LIVE_DB="jdbc:h2:file:$WORK/live/data/db/caravan;AUTO_SERVER=TRUE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64"
+  CARAVAN_DATA_DIR="$WORK/live/data" CARAVAN_HTTP_PORT=$LIVE_A CARAVAN_KAFKA_EMBEDDED_PORT=$LIVE_KAFKA CARAVAN_DB_URL="$LIVE_DB" \
+    CARAVAN_GATEWAY_ID=live-a CARAVAN_EXTENSIONS_DIR="$WORK/live/ext-a" java -Xmx256m -jar app/target/caravan.jar > "$WORK/live/a.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$LIVE_A/health" && break; sleep 0.25; done
+  CARAVAN_DATA_DIR="$WORK/live/data" CARAVAN_HTTP_PORT=$LIVE_B CARAVAN_KAFKA_BOOTSTRAP=127.0.0.1:$LIVE_KAFKA CARAVAN_DB_URL="$LIVE_DB" \
+    CARAVAN_GATEWAY_ID=live-b CARAVAN_EXTENSIONS_DIR="$WORK/live/ext-b" java -Xmx256m -jar app/target/caravan.jar > "$WORK/live/b.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$LIVE_B/health" && break; sleep 0.25; done
+  curl -sf -o /dev/null "http://127.0.0.1:$LIVE_B/health" || { echo "bench: the live gateways did not start, see $WORK/live/*.log" >&2; exit 1; }
+  # the source: 720p, 25 fps, a keyframe every 2 s (segments are cut on keyframes only)
+  ffmpeg -nostdin -loglevel error -y -f lavfi -i "testsrc2=size=1280x720:rate=25:duration=$LIVE_SECONDS" \
+    -f lavfi -i "sine=frequency=440:duration=$LIVE_SECONDS" -c:v libx264 -preset veryfast -g 50 -keyint_min 50 -sc_threshold 0 \
+    -pix_fmt yuv420p -c:a aac -b:a 128k "$WORK/live/src.mp4"
+  # a warm-up push: the first stream of a JVM runs code the JIT has not compiled yet
+  ffmpeg -nostdin -loglevel error -re -t 6 -i "$WORK/live/src.mp4" -c copy -f hls -hls_time 2 -hls_list_size 6 \
+    -method PUT -http_persistent 1 -headers "Authorization: Bearer $KEY"$'\r\n' "http://127.0.0.1:$LIVE_A/live/warm/index.m3u8"
+  javac -d "$WORK/live/classes" bench/LiveLatency.java
+  T0=$(( $(date +%s%3N) + 2000 ))
+  java -cp "$WORK/live/classes" LiveLatency "$T0" $((LIVE_SECONDS + 6)) 32 \
+    "caravan=http://127.0.0.1:$LIVE_A/live/bench/index.m3u8" "caravan-b=http://127.0.0.1:$LIVE_B/live/bench/index.m3u8" \
+    "nginx-rtmp=http://127.0.0.1:$RTMP_HTTP/rtmp-hls/bench.m3u8" > "$WORK/live/latency.txt" &
+  POLLER=$!
+  sleep "$(awk -v t="$T0" -v n="$(date +%s%3N)" 'BEGIN { d = (t - n) / 1000; print (d > 0) ? d : 0 }')"
+  ffmpeg -nostdin -loglevel error -re -i "$WORK/live/src.mp4" -c copy -f hls -hls_time 2 -hls_list_size 6 \
+    -hls_flags delete_segments+program_date_time -method PUT -http_persistent 1 -headers "Authorization: Bearer $KEY"$'\r\n' \
+    "http://127.0.0.1:$LIVE_A/live/bench/index.m3u8" > "$WORK/live/push-caravan.log" 2>&1 &
+  PUSH_C=$!
+  ffmpeg -nostdin -loglevel error -re -i "$WORK/live/src.mp4" -c copy -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/bench" \
+    > "$WORK/live/push-rtmp.log" 2>&1 &
+  PUSH_R=$!
+  wait "$PUSH_C" "$PUSH_R" || echo "bench: a live push failed, see $WORK/live/push-*.log" >&2
+  wait "$POLLER" || echo "bench: the live poller failed" >&2
+  while read -r name p50 p99 n gap; do
+    if [ "$name" = players ]; then LIVE_PLAYERS="$p50 requests, $p99 errors, $n stalls, longest wait for a new segment $gap ms"; continue; fi
+    LIVE_ROWS+=("$name|$p50|$p99|$n")
+  done < "$WORK/live/latency.txt"
+  cat "$WORK/live/latency.txt"
+else
+  echo "bench: $RTMP_MODULE is missing (apt-get install -y libnginx-mod-rtmp): no live latency" >&2
+fi
+
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{v[NR] = $1} END {if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$RESULTS/$STAMP.md"
@@ -445,6 +519,18 @@ MEM_MET=$([ "$MEM_OK" = yes ] && echo met || echo "NOT met")
   echo "| storage of HLS (source) packaging | $HLS_OVERHEAD% of the original ($HLS_BYTES bytes for a $(stat -c %s "$WORK/hls-src.mp4")-byte clip; media copied, plus an audio-only rendition) | reported |"
   echo "| poster of the 10 s sample clip (recipe video-poster), from the upload's 201 to listed in /files/{id}/info | p50 $POSTER_P50 ms, p95 $POSTER_P95 ms, max $POSTER_MAX ms ($POSTER_GOT uploads, one at a time) | reported |"
   echo "| streaming ${MEM_MB} MiB from a disk node and an S3 node, -Xmx256m | heap used at most $HEAP_MAX MiB; RSS $RSS_BEFORE MiB before, $RSS_MAX MiB at most, $RSS_AFTER MiB after; both downloads complete: $MEM_OK | flat, no OOM ($MEM_MET) |"
+  for r in "${LIVE_ROWS[@]}"; do
+    IFS='|' read -r name p50 p99 n <<< "$r"
+    echo "| live: a 2 s segment, from its media start at the encoder to first listed by $name | p50 $p50 ms, p99 $p99 ms ($n segments) | reported |"
+  done
+  if [ ${#LIVE_ROWS[@]} -ge 3 ]; then
+    read -r _ CA _ _ <<< "$(grep '^caravan ' "$WORK/live/latency.txt")"
+    read -r _ CB _ _ <<< "$(grep '^caravan-b ' "$WORK/live/latency.txt")"
+    read -r _ NR _ _ <<< "$(grep '^nginx-rtmp ' "$WORK/live/latency.txt")"
+    echo "| live: ingest gateway p50 against nginx-rtmp p50 | $CA ms vs $NR ms | <= nginx-rtmp + 500 ms ($(awk -v c="$CA" -v n="$NR" 'BEGIN { print (c != "n/a" && n != "n/a" && c + 0 <= n + 500) ? "met" : "NOT met" }')) |"
+    echo "| live: second gateway p50 against the ingest gateway p50 | $CB ms vs $CA ms | within 300 ms ($(awk -v b="$CB" -v c="$CA" 'BEGIN { d = b - c; if (d < 0) d = -d; print (b != "n/a" && c != "n/a" && d <= 300) ? "met" : "NOT met" }')) |"
+    echo "| live: 32 players on the ingest gateway during the push | $LIVE_PLAYERS | 0 errors, 0 stalls |"
+  fi
 } >> "$OUT"
 
 SVG="$RESULTS/$STAMP.svg"

@@ -40,6 +40,16 @@ class BenchSmokeIT {
         Matcher lag = Pattern.compile("p50 (\\d+) ms, p99 (\\d+) ms \\((\\d+) copies;").matcher(out);
         assertTrue(lag.find() && Integer.parseInt(lag.group(3)) > 0, out);
         assertTrue(out.contains("both downloads complete: yes"), out);
+        // live: each 2 s segment's latency on Caravan's ingest gateway, a second gateway and nginx-rtmp
+        java.util.regex.Matcher live = Pattern.compile("first listed by (caravan|caravan-b|nginx-rtmp) \\| p50 (\\d+) ms, p99 (\\d+) ms \\((\\d+) segments\\)")
+                .matcher(out);
+        int liveRows = 0;
+        while (live.find()) {
+            assertTrue(Integer.parseInt(live.group(4)) >= 3 && Integer.parseInt(live.group(2)) > 0, live.group());
+            liveRows++;
+        }
+        assertEquals(3, liveRows, out);
+        assertTrue(Pattern.compile("32 players on the ingest gateway during the push \\| \\d+ requests, \\d+ errors").matcher(out).find(), out);
         assertTrue(Files.readString(Path.of("bench/work/results/latest.svg")).startsWith("<svg"), "chart written");
     }
 }
