@@ -3,8 +3,13 @@ package io.caravan.app;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
@@ -15,6 +20,21 @@ final class Browser {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     private Browser() {
+    }
+
+    /**
+     * Clicks what {@code selector} finds, again if the page re-rendered it between finding and clicking (the
+     * player's lists refresh themselves).
+     */
+    static void click(WebDriver driver, By selector) {
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> {
+            try {
+                d.findElement(selector).click();
+                return true;
+            } catch (StaleElementReferenceException rerendered) {
+                return false;
+            }
+        });
     }
 
     static boolean installed() {

@@ -65,7 +65,7 @@ class HlsPlayerIT {
             driver.findElement(By.id("key")).sendKeys(TestClient.KEY);
             driver.findElement(By.id("q")).sendKeys("ladder.mp4");
             wait.until(d -> d.findElements(By.cssSelector("tr.file")).size() == 1);
-            driver.findElement(By.cssSelector("tr.file")).click();
+            Browser.click(driver, By.cssSelector("tr.file"));
             wait.until(d -> d.findElement(By.id("status")).getText().endsWith("(HLS)"));
 
             wait.until(d -> number(js, "const m = document.getElementById('media'); return m ? m.currentTime : 0;") > 3);

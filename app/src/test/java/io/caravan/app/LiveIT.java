@@ -267,7 +267,7 @@ class LiveIT {
             driver.get(client.base + "/ui/");
             driver.findElement(By.id("key")).sendKeys(TestClient.KEY + "\n");
             wait.until(d -> !d.findElements(By.cssSelector("tr.live[data-name='browser'][data-state='LIVE']")).isEmpty());
-            driver.findElement(By.cssSelector("tr.live[data-name='browser']")).click();
+            Browser.click(driver, By.cssSelector("tr.live[data-name='browser']"));
             wait.until(d -> ((Number) js.executeScript("const m = document.getElementById('media'); return m ? m.currentTime : 0;"))
                     .doubleValue() > 3);
             assertTrue(encoder.isAlive(), "played while the push goes on");

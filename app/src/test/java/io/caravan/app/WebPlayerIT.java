@@ -74,7 +74,7 @@ class WebPlayerIT {
             search.clear();
             search.sendKeys("CLIP.WEBM"); // not its poster, clip-poster.jpg
             wait.until(d -> d.findElements(By.cssSelector("tr.file")).size() == 1);
-            driver.findElement(By.cssSelector("tr.file")).click();
+            Browser.click(driver, By.cssSelector("tr.file"));
 
             // playing through a signed URL (this Caravan requires them), then seeking past the middle
             wait.until(d -> Boolean.TRUE.equals(js.executeScript(
