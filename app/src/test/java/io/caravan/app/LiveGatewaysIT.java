@@ -129,6 +129,15 @@ class LiveGatewaysIT {
             String recording = state.path("recording").asText();
             double duration = MediaTool.probe(gwB.base + "/files/" + recording).path("format").path("duration").asDouble();
             assertEquals(12.0, duration, 0.5, "the recording holds both halves");
+            // no 1 MiB body limit for live files: a 5 MiB segment, chunked as ffmpeg sends it, is taken and served whole
+            byte[] big = new byte[5 * 1024 * 1024];
+            new java.util.Random(17).nextBytes(big);
+            big[0] = 0x47; // an MPEG-TS sync byte: its content is not checked
+            HttpResponse<byte[]> put = gwA.send("PUT", "/live/big/seg0.ts",
+                    java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)),
+                    "Authorization", "Bearer " + TestClient.KEY);
+            assertEquals(201, put.statusCode(), new String(put.body(), StandardCharsets.UTF_8));
+            assertArrayEquals(big, gwB.get("/live/big/seg0.ts").body(), "the 5 MiB segment, from the other gateway");
             a.stop();
             b.stop();
         } finally {

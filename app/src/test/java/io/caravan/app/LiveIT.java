@@ -247,6 +247,61 @@ class LiveIT {
     }
 
     @Test
+    void should_keep_a_live_stream_playing_when_a_node_of_its_group_fails() throws Exception {
+        Path input = DATA_DIR.resolve("twenty.mp4");
+        MediaTool.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=20", "-f", "lavfi", "-i", "sine=frequency=550:duration=20",
+                "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", input.toString());
+        Process encoder = push(input, "failover", "mpegts", TestClient.KEY, 6);
+        Path node = null;
+        Path away = null;
+        try {
+            assertTrue(TestClient.eventually(Duration.ofSeconds(20), () -> {
+                try {
+                    return segments(playlist("failover")).size() >= 2;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "the push started: " + playlist("failover"));
+            String id = storedFiles("failover", "index0").get(0);
+            assertTrue(TestClient.eventually(Duration.ofSeconds(10), () -> client.verifiedReplicas(id) == 2), "index0.ts on both nodes");
+            String group = TestClient.JSON.readTree(client.get("/files/" + id + "/info").body()).path("group").asText();
+            byte[] before = client.get("/live/failover/index0.ts").body();
+            List<String> listedBefore = segments(playlist("failover"));
+
+            // a disk of the stream's group goes away mid-stream
+            node = DATA_DIR.resolve("nodes/" + group + "-a");
+            away = DATA_DIR.resolve("nodes/" + group + "-a.away");
+            Files.move(node, away);
+            Files.writeString(node, "not a directory");
+            assertTrue(TestClient.eventually(Duration.ofSeconds(15), () -> "OFFLINE".equals(client.nodeState(group + "-a"))), "offline");
+            assertArrayEquals(before, client.get("/live/failover/index0.ts").body(), "served from the other copy");
+            // the push goes on: new segments go to the node that is left, are listed and served
+            assertTrue(TestClient.eventually(Duration.ofSeconds(20), () -> {
+                try {
+                    List<String> now = segments(playlist("failover"));
+                    return now.stream().filter(seg -> !listedBefore.contains(seg)).count() >= 2;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "new segments are listed while " + group + "-a is down: " + playlist("failover"));
+            for (String seg : segments(playlist("failover"))) {
+                assertEquals(200, client.get("/live/failover/" + seg).statusCode(), seg);
+            }
+            assertTrue(encoder.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, encoder.exitValue(), Files.readString(DATA_DIR.resolve("failover-ffmpeg.log")));
+            awaitState("failover", "recordingState", "RECORDED", Duration.ofSeconds(60));
+            assertEquals(20.0, duration(client.base + "/files/" + state("failover").path("recording").asText()), 0.5,
+                    "the recording is whole though a node failed during the push");
+        } finally {
+            encoder.destroy();
+            if (away != null) {
+                Files.delete(node);
+                Files.move(away, node);
+            }
+        }
+    }
+
+    @Test
     void should_play_a_live_stream_in_the_web_player_near_its_live_edge() throws Exception {
         assumeTrue(Browser.installed(), "chromium and chromedriver not installed");
         Path longer = DATA_DIR.resolve("longer.mp4");
