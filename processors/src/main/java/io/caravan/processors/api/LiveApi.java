@@ -1,16 +1,12 @@
 package io.caravan.processors.api;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.caravan.processors.live.LiveStreams;
 import io.caravan.processors.netty.HttpResponses;
-import io.caravan.processors.netty.RequestBodyStream;
 import io.caravan.processors.support.CaravanHeaders;
 import io.caravan.processors.support.InvalidInputException;
 import io.caravan.processors.support.Json;
@@ -44,7 +40,7 @@ public class LiveApi {
             live.remove(stream, file);
             return HttpResponses.empty(HttpResponseStatus.NO_CONTENT);
         }
-        LiveStreams.Written w = live.put(stream, file, bodyStream(body, context));
+        LiveStreams.Written w = live.put(stream, file, Requests.bodyStream(body, context));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("stream", w.stream());
         json.put("name", w.name());
@@ -95,10 +91,5 @@ public class LiveApi {
                 throw e;
             }
         }
-    }
-
-    private static InputStream bodyStream(Object body, CamelContext context) {
-        return body instanceof RequestBodyStream stream ? stream
-                : new ByteArrayInputStream(Objects.requireNonNullElse(context.getTypeConverter().convertTo(byte[].class, body), new byte[0]));
     }
 }

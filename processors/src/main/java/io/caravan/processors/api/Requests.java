@@ -1,14 +1,19 @@
 package io.caravan.processors.api;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 import io.caravan.connectors.catalogue.FileMeta;
 import io.caravan.processors.files.FileIds;
+import io.caravan.processors.netty.RequestBodyStream;
 import io.caravan.processors.support.CaravanHeaders;
 import io.caravan.processors.support.InvalidInputException;
+import org.apache.camel.CamelContext;
 
 /** Reading request values: file ids from the path, percent-encoded query parameters and header values, metadata headers. */
 final class Requests {
@@ -25,6 +30,12 @@ final class Requests {
             throw new InvalidInputException("malformed file id");
         }
         return raw;
+    }
+
+    /** The body: streamed by the upload decoder, or aggregated by netty-http (then empty: it had no length). */
+    static InputStream bodyStream(Object body, CamelContext context) {
+        return body instanceof RequestBodyStream stream ? stream
+                : new ByteArrayInputStream(Objects.requireNonNullElse(context.getTypeConverter().convertTo(byte[].class, body), new byte[0]));
     }
 
     /** A {@code true}/{@code false} query parameter; absent is false, anything else is refused. */

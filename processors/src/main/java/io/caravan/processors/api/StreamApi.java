@@ -124,18 +124,11 @@ public class StreamApi {
         if (!HlsFiles.isPlaylist(name)) {
             return respond(method, stored, headers, null, origin);
         }
-        byte[] body = hls.playlist(sourceId, HlsServing.read(serving.open(file.file().id())), expires).getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse r = "HEAD".equals(method) ? HttpResponses.empty(HttpResponseStatus.OK)
-                : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
-        HttpHeaders h = r.headers();
-        h.set(HttpHeaderNames.CONTENT_TYPE, HlsFiles.PLAYLIST_TYPE);
-        h.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        h.set(HttpHeaderNames.ETAG, stored.file().etag());
-        h.set(HttpHeaderNames.LAST_MODIFIED, stored.lastModified());
+        String text = hls.playlist(sourceId, HlsServing.read(serving.open(file.file().id())), expires);
         // signed: the URIs inside expire with the request's own signature, so no cache may keep it longer
-        h.set(HttpHeaderNames.CACHE_CONTROL, expires == null ? "public, max-age=31536000, immutable"
-                : "private, max-age=" + Math.max(0, Long.parseLong(expires.trim()) - Instant.now().getEpochSecond()));
-        policy.cors(origin, h::add);
+        FullHttpResponse r = playlist(method, text, false, stored.file().etag(), expires == null ? "public, max-age=31536000, immutable"
+                : "private, max-age=" + Math.max(0, Long.parseLong(expires.trim()) - Instant.now().getEpochSecond()), origin);
+        r.headers().set(HttpHeaderNames.LAST_MODIFIED, stored.lastModified());
         return r;
     }
 
@@ -154,18 +147,22 @@ public class StreamApi {
         }
         LiveStreams.Served p = live.playlist(stream, name);
         String inm = text(headers, CaravanHeaders.IF_NONE_MATCH);
-        boolean same = inm != null && inm.contains(p.etag());
-        byte[] body = p.text().getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse r = same ? HttpResponses.empty(HttpResponseStatus.NOT_MODIFIED)
+        return playlist(method, p.text(), inm != null && inm.contains(p.etag()), p.etag(), "public, max-age=" + p.maxAgeSeconds(), origin);
+    }
+
+    /** A playlist as answered: 200 (HEAD: without its body) or 304 when {@code notModified}, with its validators and CORS. */
+    private FullHttpResponse playlist(String method, String text, boolean notModified, String etag, String cacheControl, String origin) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = notModified ? HttpResponses.empty(HttpResponseStatus.NOT_MODIFIED)
                 : "HEAD".equals(method) ? HttpResponses.empty(HttpResponseStatus.OK)
                 : new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
         HttpHeaders h = r.headers();
-        if (!same) {
+        if (!notModified) {
             h.set(HttpHeaderNames.CONTENT_TYPE, HlsFiles.PLAYLIST_TYPE);
             h.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
         }
-        h.set(HttpHeaderNames.ETAG, p.etag());
-        h.set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=" + p.maxAgeSeconds());
+        h.set(HttpHeaderNames.ETAG, etag);
+        h.set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
         policy.cors(origin, h::add);
         return r;
     }

@@ -57,7 +57,7 @@ public class UploadApi {
         // a form's length is not the file's: the file's is known once it is read
         UploadRequest request = new UploadRequest(name, contentType, text(headers, CaravanHeaders.GROUP_PARAM), meta, claim,
                 form ? -1 : declaredLength(text(headers, Exchange.CONTENT_LENGTH)), allowEmpty);
-        InputStream in = bodyStream(body, context);
+        InputStream in = Requests.bodyStream(body, context);
         UploadBody opened = form
                 ? () -> {
                     MultipartUpload.Part part = MultipartUpload.filePart(in, contentType);
@@ -79,19 +79,13 @@ public class UploadApi {
         String source = Requests.fileId(id);
         UploadRequest request = new UploadRequest(Requests.fileName(headers), text(headers, Exchange.CONTENT_TYPE), null, Requests.metaHeaders(headers),
                 null, declaredLength(text(headers, Exchange.CONTENT_LENGTH)), false);
-        Uploads.Stored stored = derivedFiles.store(source, kind, request, bodyStream(body, context));
+        Uploads.Stored stored = derivedFiles.store(source, kind, request, Requests.bodyStream(body, context));
         Map<String, Object> json = Views.file(stored.file(), stored.meta());
         json.put("derivedFrom", source);
         json.put("kind", kind);
         FullHttpResponse response = HttpResponses.json(201, json);
         response.headers().set(HttpHeaderNames.LOCATION, "/files/" + stored.file().id());
         return response;
-    }
-
-    /** The body: streamed by the upload decoder, or aggregated by netty-http (then empty: it had no length). */
-    private static InputStream bodyStream(Object body, CamelContext context) {
-        return body instanceof RequestBodyStream stream ? stream
-                : new ByteArrayInputStream(Objects.requireNonNullElse(context.getTypeConverter().convertTo(byte[].class, body), new byte[0]));
     }
 
     private static long declaredLength(String contentLength) {

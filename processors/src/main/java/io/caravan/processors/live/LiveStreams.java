@@ -94,7 +94,7 @@ public class LiveStreams {
         byte[] raw = new byte[24];
         RANDOM.nextBytes(raw);
         String key = "live-" + HexFormat.of().formatHex(raw);
-        if (!store.create(name, group == null || group.isBlank() ? null : group.trim(), sha256(key),
+        if (!store.create(name, group == null || group.isBlank() ? null : group.trim(), Sha256.hex(key),
                 record == null ? settings.record() : record, clock.instant())) {
             throw new ConflictException("stream " + name + " exists");
         }
@@ -108,7 +108,7 @@ public class LiveStreams {
         }
         return store.stream(name).map(LiveStream::keySha256)
                 .map(h -> java.security.MessageDigest.isEqual(h.getBytes(StandardCharsets.UTF_8),
-                        sha256(key).getBytes(StandardCharsets.UTF_8)))
+                        Sha256.hex(key).getBytes(StandardCharsets.UTF_8)))
                 .orElse(false);
     }
 
@@ -246,7 +246,7 @@ public class LiveStreams {
         Map<String, LiveFile> files = store.current(stream);
         Instant now = clock.instant();
         String text = p.served(segment -> servable(files.get(segment), now));
-        String etag = "\"" + sha256(text).substring(0, 16) + "\"";
+        String etag = "\"" + Sha256.hex(text).substring(0, 16) + "\"";
         return new Served(text, etag, (int) Math.max(0, stored.targetMs() / 2000));
     }
 
@@ -370,12 +370,6 @@ public class LiveStreams {
             v.put("recordingError", s.recordingError());
         }
         return v;
-    }
-
-    private static String sha256(String text) {
-        java.security.MessageDigest d = Sha256.digest();
-        d.update(text.getBytes(StandardCharsets.UTF_8));
-        return Sha256.hex(d);
     }
 
     private static byte[] readAll(InputStream in, int max) throws IOException {

@@ -26,6 +26,13 @@ public final class Sha256 {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** The lower-case hex SHA-256 of {@code text}'s UTF-8 bytes. */
+    public static String hex(String text) {
+        MessageDigest md = digest();
+        md.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return hex(md);
+    }
+
     /** Reads {@code in} to its end; the hex SHA-256 of what it held and how many bytes, as {@link Hashed}. */
     public static Hashed of(InputStream in) throws IOException {
         MessageDigest md = digest();
