@@ -179,7 +179,17 @@ LUA
 echo "bench: HLS of $HLS_ID ready: $(grep -c '^#EXT-X-BYTERANGE' "$WORK/www/hls/source.m3u8") segments, packaged files $HLS_OVERHEAD% of the clip"
 
 # page cache: touch the files right before each run (the kernel evicts idle pages)
+# a quiet server before each measurement: the copies of earlier uploads (put64, hook64, up1g) made, so that
+# background replication does not run under the next figure (at most 60 s)
+settle() {
+  for _ in $(seq 1 120); do
+    c=$(curl -sf "$CARAVAN/cluster" || true)
+    if [[ "$c" == *'"unpublishedEvents":0'* && "$c" != *'"lag":null'* ]] && ! grep -qE '"lag":[1-9]' <<< "$c"; then return 0; fi
+    sleep 0.5
+  done
+}
 warm() {
+  settle
   cat "$WORK/www/big.bin" "$WORK/www/small.bin" > /dev/null
   # (uploads in flight come and go under .tmp)
   find "$WORK/data/nodes" "$WORK/s3/blobs" -type f -size +60k -not -path '*/.tmp/*' -exec cat {} + > /dev/null 2>&1 || true

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,7 +27,8 @@ import io.caravan.processors.support.UnavailableException;
 /**
  * Which stored file answers {@code GET /files/{id}/hls/<name>}, and the playlists as served: with signed URLs on,
  * every URI a playlist names carries its own signature with the playlist's expiry, so a signed master URL is all
- * a player needs, and an unsigned variant or segment URL is refused.
+ * a player needs, and an unsigned variant or segment URL is refused. A READY packaging's files are cached for
+ * {@code caravan.http.read-cache} and read again in the background while players still ask for them.
  */
 public class HlsServing {
 
@@ -43,6 +45,7 @@ public class HlsServing {
     private final long cacheNanos;
     /** The HLS files of sources whose packaging is READY, by kind, for {@code cacheNanos}: a player asks for many segments. */
     private final Map<String, Ready> ready = new ConcurrentHashMap<>();
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
     private record Ready(Map<String, DerivedFile> byKind, long loadedNanos) {
     }
@@ -72,14 +75,39 @@ public class HlsServing {
         if (signer.required()) {
             signer.check(signedName(sourceId, name), expires, sig, now);
         }
-        Ready cached = ready.get(sourceId);
-        if (cached != null && System.nanoTime() - cached.loadedNanos() < cacheNanos) {
-            DerivedFile hit = cached.byKind().get(kind);
-            if (hit == null) {
-                throw new NotFoundException("no HLS file " + name + " for " + sourceId);
-            }
-            return hit;
+        Ready cached = fresh(sourceId);
+        Map<String, DerivedFile> byKind = cached != null ? cached.byKind() : load(sourceId);
+        DerivedFile file = byKind.get(kind);
+        if (file == null) {
+            throw new NotFoundException("no HLS file " + name + " for " + sourceId);
         }
+        return file;
+    }
+
+    /** The READY cache's entry of {@code sourceId} while fresh, renewed in the background in its second half. */
+    private Ready fresh(String sourceId) {
+        Ready cached = ready.get(sourceId);
+        if (cached == null) {
+            return null;
+        }
+        long age = System.nanoTime() - cached.loadedNanos();
+        if (age >= cacheNanos) {
+            return null;
+        }
+        if (age >= cacheNanos / 2) {
+            RefreshAhead.submit(RefreshAhead.EXECUTOR, refreshing, sourceId, () -> {
+                try {
+                    load(sourceId);
+                } catch (NotFoundException | UnavailableException e) {
+                    ready.remove(sourceId);
+                }
+            });
+        }
+        return cached;
+    }
+
+    /** Reads {@code sourceId}'s packaging and caches its files when READY. */
+    private Map<String, DerivedFile> load(String sourceId) {
         FileRecord source = files.findStored(sourceId).orElseThrow(() -> NotFoundException.file(sourceId));
         if (!packager.packages(source.contentType()) || derived.sourceOf(sourceId).isPresent()) {
             throw new NotFoundException(sourceId + " (" + source.contentType() + ") has no HLS: only audio and video are packaged");
@@ -97,11 +125,7 @@ public class HlsServing {
             ready.clear(); // a bound, not an LRU: entries live for a moment anyway
         }
         ready.put(sourceId, new Ready(byKind, System.nanoTime()));
-        DerivedFile file = byKind.get(kind);
-        if (file == null) {
-            throw new NotFoundException("no HLS file " + name + " for " + sourceId);
-        }
-        return file;
+        return byKind;
     }
 
     /**
@@ -109,8 +133,8 @@ public class HlsServing {
      * else empty: what lets a segment GET be answered on the network thread.
      */
     public Optional<DerivedFile> cached(String sourceId, String name) {
-        Ready cached = ready.get(sourceId);
-        if (cached == null || System.nanoTime() - cached.loadedNanos() >= cacheNanos) {
+        Ready cached = fresh(sourceId);
+        if (cached == null) {
             return Optional.empty();
         }
         return HlsFiles.kindOf(name).map(kind -> cached.byKind().get(kind));

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.caravan.connectors.catalogue.Catalogue;
@@ -19,6 +21,9 @@ import io.caravan.connectors.catalogue.StoredFile;
  * <p>Every write made through this gateway's catalogue evicts the file at once (and a read that raced
  * with a write is not cached); writes made by other gateways show after at most the cache time. Absent
  * and deleted files are never cached, so a file uploaded through another gateway is readable at once.
+ *
+ * <p>A file asked for in the second half of its cache time is read again in the background (refresh-ahead),
+ * so a hot file never expires under its players: they would all miss at once and leave the network thread.
  */
 public class ServedFiles {
 
@@ -39,12 +44,20 @@ public class ServedFiles {
     private final int maxEntries;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong writes = new AtomicLong();
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+    private final Executor refresher;
 
     /**
      * @param ttl        how long an entry is used before the catalogue is read again ({@code caravan.http.read-cache}; zero turns the cache off)
      * @param maxEntries how many files are kept at most; when full the cache starts over ({@code caravan.http.read-cache-size})
      */
     public ServedFiles(Catalogue catalogue, Duration ttl, int maxEntries) {
+        this(catalogue, ttl, maxEntries, RefreshAhead.EXECUTOR);
+    }
+
+    /** @param refresher where the refresh-ahead reads run */
+    public ServedFiles(Catalogue catalogue, Duration ttl, int maxEntries, Executor refresher) {
+        this.refresher = refresher;
         this.catalogue = catalogue;
         this.ttlNanos = ttl.toNanos();
         this.maxEntries = maxEntries;
@@ -57,6 +70,10 @@ public class ServedFiles {
         if (hit.isPresent()) {
             return hit;
         }
+        return load(id);
+    }
+
+    private Optional<ServedFile> load(String id) {
         long now = System.nanoTime();
         long before = writes.get();
         Optional<ServedFile> loaded = catalogue.files().stored(id).map(ServedFile::of);
@@ -66,6 +83,8 @@ public class ServedFiles {
                 entries.clear();
             }
             entries.put(id, new Entry(loaded.get(), now));
+        } else if (loaded.isEmpty()) {
+            entries.remove(id);
         }
         return loaded;
     }
@@ -73,7 +92,17 @@ public class ServedFiles {
     /** The file {@code id} if it is in the cache and fresh; never reads the catalogue. */
     public Optional<ServedFile> cached(String id) {
         Entry hit = entries.get(id);
-        return hit != null && System.nanoTime() - hit.loadedNanos < ttlNanos ? Optional.of(hit.file) : Optional.empty();
+        if (hit == null) {
+            return Optional.empty();
+        }
+        long age = System.nanoTime() - hit.loadedNanos;
+        if (age >= ttlNanos) {
+            return Optional.empty();
+        }
+        if (age >= ttlNanos / 2) {
+            RefreshAhead.submit(refresher, refreshing, id, () -> load(id));
+        }
+        return Optional.of(hit.file);
     }
 
     /** Forgets {@code id}: the next {@link #get} reads the catalogue. */

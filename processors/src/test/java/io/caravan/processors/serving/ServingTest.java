@@ -169,6 +169,25 @@ class ServingTest {
     }
 
     @Test
+    void should_renew_a_hot_file_before_it_expires_with_what_another_gateway_wrote() throws Exception {
+        FileRecord f = stored("1-aaaaaaaaaaaa.mp3", "g1-a");
+        ServedFiles hot = new ServedFiles(catalogue, Duration.ofMillis(600), 100, Runnable::run); // refreshes inline
+        assertEquals(1, hot.get(f.id()).orElseThrow().replicas().size());
+        Catalogue otherGateway = new Catalogue(ds); // its writes do not evict this gateway's cache
+        otherGateway.replicas().recordVerified(f.blob(), "g1-b", null, null, 1L, null);
+        assertEquals(1, hot.cached(f.id()).orElseThrow().replicas().size(), "fresh: served from memory");
+        Thread.sleep(400); // past half the cache time: this hit serves the entry and reads it again
+        assertEquals(1, hot.cached(f.id()).orElseThrow().replicas().size());
+        Thread.sleep(400); // past the first read's cache time, within the renewed one's
+        assertEquals(2, hot.cached(f.id()).orElseThrow().replicas().size(), "renewed, with the other gateway's copy");
+
+        otherGateway.files().markDeleted(f.id(), OutboxEvent.of("d-1", f.id(), "caravan.file.deleted", "{}"), d -> null);
+        Thread.sleep(400);
+        assertTrue(hot.cached(f.id()).isPresent(), "a renewal finds it deleted");
+        assertTrue(hot.cached(f.id()).isEmpty(), "and forgets it");
+    }
+
+    @Test
     void should_require_a_valid_signature_when_signed_urls_are_on() throws Exception {
         FileRecord f = stored("1-aaaaaaaaaaaa.mp3", "g1-a");
         Serving serving = serving(true, true);
