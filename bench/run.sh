@@ -495,6 +495,65 @@ else
   echo "bench: $RTMP_MODULE is missing (apt-get install -y libnginx-mod-rtmp): no live latency" >&2
 fi
 
+# metrics and read mode: a gateway pair on its own catalogue (H2 AUTO_SERVER) and Kafka, sharing disk nodes and
+# an S3 node on the S3Proxy above. "on" has metrics on and reads S3 through itself (proxy, the default); "off" has
+# metrics off and read-mode redirect. Same JVM code, same files: alternating rounds, medians.
+OPS_ROUNDS=${BENCH_OPS_ROUNDS:-7}
+[ "$SMOKE" = 1 ] && OPS_ROUNDS=1
+echo "bench: metrics on/off and S3 read modes, $OPS_ROUNDS rounds"
+OPS_ON=17090; OPS_OFF=17091; OPS_KAFKA=17092
+rm -rf "$WORK/ops" && mkdir -p "$WORK/ops"
+OPS_DB="jdbc:h2:file:$WORK/ops/data/db/caravan;AUTO_SERVER=TRUE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64"
+CARAVAN_DATA_DIR="$WORK/ops/data" CARAVAN_HTTP_PORT=$OPS_ON CARAVAN_KAFKA_EMBEDDED_PORT=$OPS_KAFKA CARAVAN_DB_URL="$OPS_DB" \
+  CARAVAN_GATEWAY_ID=ops-on CARAVAN_EXTENSIONS_DIR="$WORK/ops/ext-on" CARAVAN_HLS_ENABLED=false \
+  java -Xmx256m -jar app/target/caravan.jar > "$WORK/ops/on.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$OPS_ON/health" && break; sleep 0.25; done
+CARAVAN_DATA_DIR="$WORK/ops/data" CARAVAN_HTTP_PORT=$OPS_OFF CARAVAN_KAFKA_BOOTSTRAP=127.0.0.1:$OPS_KAFKA CARAVAN_DB_URL="$OPS_DB" \
+  CARAVAN_GATEWAY_ID=ops-off CARAVAN_EXTENSIONS_DIR="$WORK/ops/ext-off" CARAVAN_HLS_ENABLED=false \
+  CARAVAN_METRICS_ENABLED=false CARAVAN_HTTP_READ_MODE=redirect \
+  java -Xmx256m -jar app/target/caravan.jar > "$WORK/ops/off.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$OPS_OFF/health" && break; sleep 0.25; done
+curl -sf -o /dev/null "http://127.0.0.1:$OPS_OFF/health" || { echo "bench: the ops gateways did not start, see $WORK/ops/*.log" >&2; exit 1; }
+curl -sf -o /dev/null -X PUT "http://127.0.0.1:$S3_PORT/ops-a"
+curl -sf -o /dev/null -X POST -H "Authorization: Bearer $KEY" "http://127.0.0.1:$OPS_ON/admin/nodes" \
+  -d "{\"name\":\"s3-a\",\"group\":\"s3\",\"kind\":\"s3\",\"endpoint\":\"http://127.0.0.1:$S3_PORT\",\"bucket\":\"ops-a\",\"accessKey\":\"bench\",\"secretKey\":\"bench-secret\"}"
+for _ in $(seq 1 240); do
+  curl -sf "http://127.0.0.1:$OPS_OFF/cluster" | grep -q '"name":"s3-a"[^}]*"state":"ACTIVE"' \
+    && curl -sf "http://127.0.0.1:$OPS_ON/cluster" | grep -q '"name":"s3-a"[^}]*"state":"ACTIVE"' && break
+  sleep 0.25
+done
+ops_upload() { # file group: prints the new id
+  curl -sf -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/octet-stream' -H 'Expect:' \
+    -T "$1" "http://127.0.0.1:$OPS_ON/files?name=$(basename "$1")&group=$2" | sed -E 's/.*"id":"([^"]+)".*/\1/'
+}
+OPS_SMALL=$(ops_upload "$WORK/www/small.bin" g1)
+OPS_S3=$(ops_upload "$WORK/www/big.bin" s3)
+for _ in $(seq 1 240); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$OPS_OFF/files/$OPS_SMALL")" = 200 ] \
+    && [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$OPS_OFF/files/$OPS_S3")" = 307 ] && break
+  sleep 0.25
+done
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$OPS_OFF/files/$OPS_S3")" = 307 ] \
+  || { echo "bench: redirect mode does not redirect $OPS_S3, see $WORK/ops/off.log" >&2; exit 1; }
+redirect_stream() { curl -sL -o /dev/null -w '%{speed_download}' "$1" | awk '{printf "%.0f", $1 / 1000000}'; }  # MB/s, with the 307 hop
+for g in $OPS_ON $OPS_OFF; do wrk -t2 -c32 -d"$([ "$SMOKE" = 1 ] && echo 1 || echo 20)s" "http://127.0.0.1:$g/files/$OPS_SMALL" > /dev/null; done
+for round in $(seq 1 "$OPS_ROUNDS"); do
+  if [ $((round % 2)) = 1 ]; then order="off on"; else order="on off"; fi
+  for who in $order; do
+    cat "$WORK/www/small.bin" "$WORK/www/big.bin" > /dev/null
+    if [ "$who" = off ]; then A[metrics]+="$(wrk_rps "http://127.0.0.1:$OPS_OFF/files/$OPS_SMALL" 32) "
+    else B[metrics]+="$(wrk_rps "http://127.0.0.1:$OPS_ON/files/$OPS_SMALL" 32) "; fi
+  done
+  for who in $order; do
+    if [ "$who" = off ]; then B[redirect]+="$(redirect_stream "http://127.0.0.1:$OPS_OFF/files/$OPS_S3") "
+    else A[redirect]+="$(one_stream "http://127.0.0.1:$OPS_ON/files/$OPS_S3") "; fi
+  done
+done
+FIGURES+=("metrics|GET 64 KB with metrics on, against the same with metrics off, wrk -c32 (req/s)|Caravan, metrics off|0.95"
+          "redirect|GET ${BIG_MB} MiB from an S3 node, redirect read mode (curl -L) against proxy mode (MB/s)|Caravan, proxy mode|")
+
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{v[NR] = $1} END {if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$RESULTS/$STAMP.md"

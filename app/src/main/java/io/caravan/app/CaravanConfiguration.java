@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import io.caravan.processors.api.ClusterApi;
 import io.caravan.processors.api.FileApi;
 import io.caravan.processors.api.HlsApi;
 import io.caravan.processors.api.LiveApi;
+import io.caravan.processors.api.MetricsApi;
 import io.caravan.processors.api.HttpErrors;
 import io.caravan.processors.api.NodeApi;
 import io.caravan.processors.api.StreamApi;
@@ -44,7 +46,9 @@ import io.caravan.processors.live.LiveRecorder;
 import io.caravan.processors.live.LiveStreams;
 import io.caravan.processors.kafka.KafkaRecords;
 import io.caravan.processors.media.MediaTags;
+import io.caravan.processors.metrics.CaravanMetrics;
 import io.caravan.processors.netty.CaravanHttpBinding;
+import io.caravan.processors.netty.HalfCloseDecoder;
 import io.caravan.processors.netty.StreamingUploadDecoder;
 import io.caravan.processors.netty.ZeroCopyEncoder;
 import io.caravan.processors.replication.ReplicaVerifier;
@@ -59,6 +63,7 @@ import io.caravan.processors.serving.HlsServing;
 import io.caravan.processors.media.HlsPackager;
 import io.caravan.processors.tracker.ClusterStatus;
 import io.caravan.processors.tracker.NodeAdmin;
+import io.caravan.processors.tracker.NodeIdentities;
 import io.caravan.processors.tracker.Placement;
 import io.caravan.processors.tracker.Tracker;
 import io.caravan.processors.tracker.TrackerSettings;
@@ -67,6 +72,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -91,6 +98,17 @@ public class CaravanConfiguration implements CamelConfiguration {
         Files.createDirectories(dataDir);
         Resources resources = new Resources();
         context.addService(resources, true, true);
+
+        // metrics: one Prometheus registry for Caravan's meters, Camel's route meters and the JVM's (GET /metrics)
+        CaravanMetrics metrics = new CaravanMetrics(s.flag("caravan.metrics.enabled"), s.duration("caravan.metrics.sample-interval")).jvm();
+        resources.metrics = metrics;
+        r.bind("caravanMetrics", metrics);
+        r.bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics.registry()); // micrometer: endpoints of routes
+        if (metrics.enabled() && s.flag("caravan.metrics.routes")) {
+            MicrometerRoutePolicyFactory routeMeters = new MicrometerRoutePolicyFactory();
+            routeMeters.setMeterRegistry(metrics.registry());
+            context.addRoutePolicyFactory(routeMeters);
+        }
 
         // the catalogue
         DataSource ds = Database.open(s.optional("caravan.db.url").orElse(h2Url(dataDir)),
@@ -123,8 +141,11 @@ public class CaravanConfiguration implements CamelConfiguration {
         // the storage nodes, the tracker and placement
         StorageNodes nodes = StorageNodes.fromConfig(key -> s.optional(key).orElse(null), dataDir);
         resources.nodes = nodes;
+        NodeIdentities identities = s.flag("caravan.storage.identity")
+                ? new NodeIdentities(catalogue.nodes().clusterId(Instant.now()), catalogue.nodes(), catalogue.replicas()::verifiedOn, Clock.systemUTC())
+                : null;
         Tracker tracker = new Tracker(nodes, catalogue.nodes(), trackerSettings(s, nodes),
-                node -> lag.lag(nodes.all().stream().map(StorageNode::name).toList()).get(node), Clock.systemUTC());
+                node -> lag.lag(nodes.all().stream().map(StorageNode::name).toList()).get(node), Clock.systemUTC(), identities);
         resources.tracker = tracker;
         ReplicatorRoutes replicatorRoutes = new ReplicatorRoutes(nodes, s.integer("caravan.replication.consumers-per-node"));
         context.addStartupListener(replicatorRoutes);
@@ -137,16 +158,17 @@ public class CaravanConfiguration implements CamelConfiguration {
                 s.optional("caravan.placement.fixed-group").orElse(null));
         r.bind("storageNodes", nodes);
         r.bind("tracker", tracker);
+        metrics.cluster(tracker, lag, catalogue);
         r.bind("placement", placement);
         r.bind("nodeAdmin", nodeAdmin);
 
         // the HTTP edge: upload bodies streamed (not aggregated in memory), files sent zero-copy, requests on
         // Netty's network threads; every route that blocks starts with a threads step onto the "blocking" pool
         NettyHttpComponent http = context.getComponent("netty-http", NettyHttpComponent.class);
-        http.getConfiguration().setDecodersAsList(List.of(
+        http.getConfiguration().setDecodersAsList(List.of(new HalfCloseDecoder(),
                 new StreamingUploadDecoder(Set.of("/files", "/files/*/derived/*", "/live/*/*"), s.duration("caravan.http.upload-idle-timeout"))));
         http.getConfiguration().setEncodersAsList(List.of(new ZeroCopyEncoder(s.duration("caravan.http.relay-stall-timeout"))));
-        http.setNettyHttpBinding(new CaravanHttpBinding());
+        http.setNettyHttpBinding(new CaravanHttpBinding(metrics));
         http.getConfiguration().setUsingExecutorService(false);
         int workers = s.integer("caravan.http.worker-threads");
         r.bind("blocking", context.getExecutorServiceManager().newThreadPool(this, "blocking",
@@ -157,10 +179,11 @@ public class CaravanConfiguration implements CamelConfiguration {
         }
         r.bind("apiKeys", keys);
         r.bind("httpErrors", new HttpErrors());
+        r.bind("metricsApi", new MetricsApi(metrics, keys, s.flag("caravan.metrics.api-key")));
 
         // files: upload, changes, search
         IdAllocator ids = new IdAllocator(catalogue.idBlocks(), "files", s.integer("caravan.id.block-size"));
-        Uploads uploads = new Uploads(ids, placement, catalogue.files(), new RouteHooks(context, s.duration("caravan.hooks.timeout")),
+        Uploads uploads = new Uploads(ids, placement, catalogue.files(), new RouteHooks(context, s.duration("caravan.hooks.timeout"), metrics),
                 s.flag("caravan.dedup.enabled"), s.flag("caravan.dedup.instant-upload"));
         DerivedFiles derivedFiles = new DerivedFiles(ids, placement, catalogue.files(), catalogue.derived());
         FileChanges fileChanges = new FileChanges(catalogue.files(), catalogue.meta());
@@ -168,7 +191,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         ClusterStatus clusterStatus = new ClusterStatus(catalogue, tracker, lag);
         r.bind("uploads", uploads);
         r.bind("derivedFiles", derivedFiles);
-        r.bind("uploadApi", new UploadApi(uploads, derivedFiles));
+        r.bind("uploadApi", new UploadApi(uploads, derivedFiles, metrics));
         r.bind("fileChanges", fileChanges);
         r.bind("fileSearch", fileSearch);
         r.bind("clusterStatus", clusterStatus);
@@ -179,7 +202,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         Replicator replicator = new Replicator(catalogue.files(), catalogue.replicas(), tracker, verifier,
                 s.integer("caravan.replication.copy-threads"));
         Scrubber scrubber = new Scrubber(catalogue.files(), catalogue.replicas(), tracker, verifier, replicator,
-                s.duration("caravan.scrub.orphan-grace"), s.duration("caravan.scrub.settle"));
+                s.duration("caravan.scrub.orphan-grace"), s.duration("caravan.scrub.settle"), metrics);
         r.bind("replicaVerifier", verifier);
         r.bind("replicator", replicator);
         r.bind("scrubber", scrubber);
@@ -198,7 +221,12 @@ public class CaravanConfiguration implements CamelConfiguration {
         UrlSigner signer = new UrlSigner(UrlSigner.secret(s.optional("caravan.http.signing-secret").orElse(null), dataDir),
                 s.flag("caravan.http.signed-urls"));
         ServedFiles served = new ServedFiles(catalogue, s.duration("caravan.http.read-cache"), s.integer("caravan.http.read-cache-size"));
-        Serving serving = new Serving(served, catalogue.files(), tracker, verifier, signer, s.flag("caravan.http.s3-relay"));
+        String readMode = s.text("caravan.http.read-mode").trim();
+        if (!readMode.equals("proxy") && !readMode.equals("redirect")) {
+            throw new IllegalArgumentException("caravan.http.read-mode must be proxy or redirect, not '" + readMode + "'");
+        }
+        Serving serving = new Serving(served, catalogue.files(), tracker, verifier, signer, s.flag("caravan.http.s3-relay"),
+                readMode.equals("redirect"), s.duration("caravan.http.redirect-ttl"));
         Manifests manifests = new Manifests(catalogue.files(), catalogue.manifests(), serving, tracker,
                 s.number("caravan.manifest.segment-size"), s.duration("caravan.manifest.source-ttl"));
         r.bind("serving", serving);
@@ -217,7 +245,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         HlsPackager hlsPackager = new HlsPackager(ffmpeg, derivedFiles, catalogue.files(), catalogue.derived(), catalogue.hls(),
                 storedFiles::url, new HlsPackager.HlsSettings(s.flag("caravan.hls.enabled"), s.list("caravan.hls.renditions"), s.integer("caravan.hls.segment-seconds"),
                         s.flag("caravan.hls.audio"), s.integer("caravan.hls.attempts"), s.duration("caravan.hls.retry-delay")),
-                workDir, Clock.systemUTC());
+                workDir, Clock.systemUTC(), metrics);
         r.bind("hlsPackager", hlsPackager);
         r.bind("hlsApi", new HlsApi(hlsPackager));
         HlsServing hlsServing = new HlsServing(catalogue.files(), catalogue.derived(), catalogue.hls(), hlsPackager, signer,
@@ -231,7 +259,7 @@ public class CaravanConfiguration implements CamelConfiguration {
         r.bind("liveStreams", live);
         r.bind("liveApi", new LiveApi(live, keys));
         r.bind("liveRecorder", new LiveRecorder(catalogue.live(), ffmpeg, uploads, storedFiles::url, workDir, Clock.systemUTC()));
-        r.bind("streamApi", new StreamApi(serving, manifests, new ServingPolicy(s.text("caravan.http.cors-origins")), hlsServing, live));
+        r.bind("streamApi", new StreamApi(serving, manifests, new ServingPolicy(s.text("caravan.http.cors-origins")), hlsServing, live, metrics));
     }
 
     /**
@@ -263,9 +291,13 @@ public class CaravanConfiguration implements CamelConfiguration {
         StorageNodes nodes;
         ReplicationLag lag;
         Tracker tracker;
+        CaravanMetrics metrics;
 
         @Override
         protected void doStop() {
+            if (metrics != null) {
+                metrics.close();
+            }
             if (tracker != null) {
                 tracker.close();
             }

@@ -21,16 +21,19 @@ class BenchSmokeIT {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/wrk")) && NginxProcess.installed(), "wrk and nginx not installed");
         Process p = new ProcessBuilder("bash", "bench/run.sh", "--smoke").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "smoke run timed out");
+        assertTrue(p.waitFor(6, TimeUnit.MINUTES), "smoke run timed out");
         assertEquals(0, p.exitValue(), out);
-        // ten figures against a reference (among them uploads with a trivial hook against none, HLS segments), each with a positive number for both sides and a ratio
+        // twelve figures against a reference (among them uploads with a trivial hook against none, HLS segments, metrics on
+        // against off, S3 redirect against proxy), each with a positive number for both sides and a ratio
         Matcher row = Pattern.compile("\\| [^|]+ \\| [^|]+ \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|").matcher(out);
         int rows = 0;
         while (row.find()) {
             rows++;
             assertTrue(Double.parseDouble(row.group(1)) > 0 && Double.parseDouble(row.group(2)) > 0, row.group());
         }
-        assertEquals(10, rows, out);
+        assertEquals(12, rows, out);
+        assertTrue(Pattern.compile("\\| GET 64 KB with metrics on, against the same with metrics off[^|]*\\| Caravan, metrics off \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| >= 0.95").matcher(out).find(), out);
+        assertTrue(Pattern.compile("\\| GET \\d+ MiB from an S3 node, redirect read mode").matcher(out).find(), out);
         assertTrue(Pattern.compile("HLS of the 10 s sample clip .* p50 \\d+ ms, p95 \\d+ ms \\(2 uploads").matcher(out).find(), out);
         assertTrue(Pattern.compile("first byte of an HLS segment .* p95 Caravan [0-9.]+ ms, nginx [0-9.]+ ms").matcher(out).find(), out);
         // poster latency of the video-poster recipe, both smoke uploads with a poster

@@ -131,6 +131,44 @@ class S3NodeFailureIT {
     }
 
     @Test
+    void should_take_an_emptied_bucket_offline_until_formatted_then_refill_it() throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] b = bytes();
+            files.put(client.uploadToGroup("s3", b), b);
+        }
+        assertTrue(eventually(Duration.ofSeconds(10), () -> files.keySet().stream().allMatch(id -> client.verifiedReplicas(id) == 2)));
+        assertTrue(eventually(Duration.ofSeconds(10), () -> "ACTIVE".equals(client.nodeState("s3-b"))));
+        try (S3StorageNode b = new S3StorageNode("s3-b", "s3", S3_B.endpoint(), "caravan-s3-b", S3ProxyProcess.ACCESS_KEY, S3ProxyProcess.SECRET_KEY)) {
+            assertTrue(b.readIdentity().orElseThrow().contains("\"node\":\"s3-b\""), "formatted at the first start");
+            // the bucket replaced by an empty one: every object and the identity gone
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            b.list(o -> keys.add(o.key()));
+            for (String k : keys) {
+                b.delete(k);
+            }
+            b.delete(io.caravan.connectors.storage.StorageNode.IDENTITY_KEY);
+            assertTrue(eventually(Duration.ofSeconds(3), () -> "OFFLINE".equals(client.nodeState("s3-b"))), "OFFLINE within the heartbeats");
+            Thread.sleep(3 * INTERVAL);
+            assertTrue(b.isEmpty() && b.readIdentity().isEmpty(), "nothing written to it, not even a probe");
+            for (Map.Entry<String, byte[]> e : files.entrySet()) {
+                assertEquals(sha256(e.getValue()), sha256(client.get("/files/" + e.getKey()).body()), "served from s3-a");
+            }
+
+            HttpResponse<byte[]> format = client.send("POST", "/admin/nodes/s3-b/format", HttpRequest.BodyPublishers.noBody(),
+                    "Authorization", "Bearer " + KEY);
+            assertEquals(200, format.statusCode(), new String(format.body()));
+            assertTrue(eventually(Duration.ofSeconds(60), () -> "ACTIVE".equals(client.nodeState("s3-b"))), "refilled, then ACTIVE");
+            assertTrue(b.readIdentity().orElseThrow().contains("\"node\":\"s3-b\""));
+            for (Map.Entry<String, byte[]> e : files.entrySet()) {
+                try (InputStream in = b.read(e.getKey(), 0, e.getValue().length)) {
+                    assertEquals(sha256(e.getValue()), sha256(in.readAllBytes()), "refilled " + e.getKey());
+                }
+            }
+        }
+    }
+
+    @Test
     void should_stream_an_s3_object_and_its_ranges_byte_exact() throws Exception {
         byte[] b = new byte[5 * 1024 * 1024 + 321];
         random.nextBytes(b);

@@ -19,7 +19,7 @@ class ArchitectureTest {
 
     /** The roles: what the routes call by bean name, in the domain's own terms. */
     static final String[] DOMAIN = {"..processors.files..", "..processors.events..", "..processors.tracker..",
-        "..processors.replication..", "..processors.serving..", "..processors.media..", "..processors.live..", "..processors.support.."};
+        "..processors.replication..", "..processors.serving..", "..processors.media..", "..processors.live..", "..processors.metrics..", "..processors.support.."};
 
     /** The edges: HTTP handlers, the Netty pieces, the Kafka records, the extension folder (Camel routes). */
     static final String[] EDGE = {"..processors.api..", "..processors.netty..", "..processors.kafka..", "..processors.extensions.."};

@@ -70,6 +70,19 @@ public final class LiveStore {
         });
     }
 
+    /** How many streams are in {@code state} (IDLE, LIVE or ENDED). */
+    public long count(String state) {
+        return catalogue.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM live_streams WHERE state = ?")) {
+                ps.setString(1, state);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     /** Every stream, the most recently active first, at most {@code limit}. */
     public List<LiveStream> streams(int limit) {
         return catalogue.read(c -> {

@@ -5,12 +5,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The {@code nodes} table (the tracker's view of every node, shared by the gateways) and {@code node_config}
- * (the nodes added at runtime, with their settings).
+ * (the nodes added at runtime, with their settings); the cluster's identity and when each node was formatted.
  */
 public final class NodeStore {
 
@@ -51,6 +54,111 @@ public final class NodeStore {
                 }
             }
             return out;
+        });
+    }
+
+    /** The cluster's id, made (a random UUID) by the first gateway that asks. */
+    public String clusterId(Instant now) {
+        Optional<String> id = readClusterId();
+        if (id.isPresent()) {
+            return id.get();
+        }
+        try {
+            catalogue.transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO cluster_identity (name, id, created) VALUES ('cluster', ?, ?)")) {
+                    ps.setString(1, UUID.randomUUID().toString());
+                    ps.setTimestamp(2, Timestamp.from(now));
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (CatalogueException e) {
+            // another gateway made it at the same moment: its id is the cluster's
+        }
+        return readClusterId().orElseThrow(() -> new CatalogueException(new SQLException("the cluster id could not be made")));
+    }
+
+    private Optional<String> readClusterId() {
+        return catalogue.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM cluster_identity WHERE name = 'cluster'");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            }
+        });
+    }
+
+    /** When node {@code name}'s identity was written, if ever. */
+    public Optional<Instant> formatted(String name) {
+        return catalogue.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT formatted FROM nodes WHERE name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    Timestamp t = rs.next() ? rs.getTimestamp(1) : null;
+                    return Optional.ofNullable(t).map(Timestamp::toInstant);
+                }
+            }
+        });
+    }
+
+    /**
+     * Records that node {@code name} (of {@code group}, {@code kind}) was formatted at {@code at}; with
+     * {@code refill} it waits to be refilled from then on, and its copies are forgotten (they are not on it), in
+     * one transaction.
+     */
+    public void markFormatted(String name, String group, String kind, Instant at, boolean refill) {
+        catalogue.transaction(c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE nodes SET formatted = ?, refill_since = ? WHERE name = ?")) {
+                ps.setTimestamp(1, Timestamp.from(at));
+                ps.setTimestamp(2, refill ? Timestamp.from(at) : null);
+                ps.setString(3, name);
+                n = ps.executeUpdate();
+            }
+            if (n == 0) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO nodes (name, grp, kind, state, formatted, refill_since) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    ps.setString(1, name);
+                    ps.setString(2, group);
+                    ps.setString(3, kind);
+                    ps.setString(4, refill ? "SYNCING" : "ACTIVE");
+                    ps.setTimestamp(5, Timestamp.from(at));
+                    ps.setTimestamp(6, refill ? Timestamp.from(at) : null);
+                    ps.executeUpdate();
+                }
+            }
+            if (refill) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM replicas WHERE node = ?")) {
+                    ps.setString(1, name);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The nodes waiting to be refilled after a format, with since when. */
+    public Map<String, Instant> refilling() {
+        return catalogue.read(c -> {
+            Map<String, Instant> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, refill_since FROM nodes WHERE refill_since IS NOT NULL");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Node {@code name} is refilled with everything its group had at {@code upTo}: it waits no more unless formatted since. */
+    public void refilled(String name, Instant upTo) {
+        catalogue.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE nodes SET refill_since = NULL WHERE name = ? AND refill_since <= ?")) {
+                ps.setString(1, name);
+                ps.setTimestamp(2, Timestamp.from(upTo));
+                ps.executeUpdate();
+            }
+            return null;
         });
     }
 

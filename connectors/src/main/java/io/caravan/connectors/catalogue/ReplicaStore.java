@@ -53,6 +53,18 @@ public final class ReplicaStore {
         if (copies.isEmpty()) {
             return;
         }
+        try {
+            writeVerified(node, copies);
+        } catch (CatalogueException e) {
+            // the replicator and a scrub recorded the same new copy at once: the other row is there now, update it
+            if (!(e.getCause() instanceof java.sql.SQLException sql) || !"23505".equals(sql.getSQLState())) {
+                throw e;
+            }
+            writeVerified(node, copies);
+        }
+    }
+
+    private void writeVerified(String node, List<VerifiedCopy> copies) {
         catalogue.writing(copies.stream().map(VerifiedCopy::blob).toList(), c -> {
             try (PreparedStatement update = c.prepareStatement("UPDATE replicas SET state = ?, "
                     + "partition_no = COALESCE(?, partition_no), offset_no = COALESCE(?, offset_no), verified_mtime = ?, "

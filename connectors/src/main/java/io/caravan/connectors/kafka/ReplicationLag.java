@@ -16,7 +16,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * How many events each node's replicator is behind: the topic's end offsets minus the offsets the
- * node's consumer group ({@code caravan-replica-<node>}) committed. Cached for a second.
+ * node's consumer group ({@code caravan-replica-<node>}) committed; and how many seconds, from the end offsets
+ * seen at each reading ({@link OffsetTimeline}). Cached for a second.
  */
 public class ReplicationLag implements AutoCloseable {
 
@@ -25,6 +26,8 @@ public class ReplicationLag implements AutoCloseable {
     private Admin admin;
     private long takenAt;
     private Map<String, Long> cached = Map.of();
+    private Map<String, Double> cachedSeconds = Map.of();
+    private final OffsetTimeline timeline = new OffsetTimeline(Duration.ofHours(1));
 
     public ReplicationLag(String bootstrap, String topic) {
         this.bootstrap = bootstrap;
@@ -38,10 +41,26 @@ public class ReplicationLag implements AutoCloseable {
 
     /** Events behind per node; a node whose lag cannot be read right now maps to {@code null}. */
     public synchronized Map<String, Long> lag(List<String> nodes) {
+        refresh(nodes);
+        return cached;
+    }
+
+    /**
+     * Seconds behind per node: the age of the oldest event a node has not applied yet (0 when it has them all);
+     * {@code null} when unknown. Measured from the first reading after a start at the earliest.
+     */
+    public synchronized Map<String, Double> lagSeconds(List<String> nodes) {
+        refresh(nodes);
+        return cachedSeconds;
+    }
+
+    private void refresh(List<String> nodes) {
         if (System.currentTimeMillis() - takenAt < 1000 && cached.keySet().containsAll(nodes)) {
-            return cached;
+            return;
         }
         Map<String, Long> out = new HashMap<>();
+        Map<String, Double> seconds = new HashMap<>();
+        long now = System.currentTimeMillis();
         try {
             Admin a = admin();
             List<TopicPartition> parts = a.describeTopics(List.of(topic)).allTopicNames().get(2, TimeUnit.SECONDS)
@@ -50,22 +69,28 @@ public class ReplicationLag implements AutoCloseable {
             parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end =
                     a.listOffsets(latest).all().get(2, TimeUnit.SECONDS);
+            end.forEach((tp, info) -> timeline.record(tp.partition(), info.offset(), now));
             for (String node : nodes) {
                 Map<TopicPartition, OffsetAndMetadata> committed = a.listConsumerGroupOffsets(groupOf(node))
                         .partitionsToOffsetAndMetadata().get(2, TimeUnit.SECONDS);
                 long behind = 0;
+                double secondsBehind = 0;
                 for (TopicPartition tp : parts) {
                     OffsetAndMetadata c = committed.get(tp);
-                    behind += Math.max(0, end.get(tp).offset() - (c == null ? 0 : c.offset()));
+                    long next = c == null ? 0 : c.offset();
+                    behind += Math.max(0, end.get(tp).offset() - next);
+                    secondsBehind = Math.max(secondsBehind, timeline.secondsBehind(tp.partition(), next, now));
                 }
                 out.put(node, behind);
+                seconds.put(node, secondsBehind);
             }
         } catch (Exception e) {
             nodes.forEach(n -> out.put(n, null));
+            nodes.forEach(n -> seconds.put(n, null));
         }
         cached = out;
+        cachedSeconds = seconds;
         takenAt = System.currentTimeMillis();
-        return out;
     }
 
     private Admin admin() {

@@ -32,6 +32,9 @@ public class DiskStorageNode implements StorageNode {
     private final Path dir;
     private final Path tmp;
 
+    /** Once an identity was seen here, every write checks it is still there (one stat). */
+    private volatile boolean identified;
+
     public DiskStorageNode(String name, String group, Path dir) {
         this.name = name;
         this.group = group;
@@ -70,7 +73,11 @@ public class DiskStorageNode implements StorageNode {
     @Override
     public long write(String key, InputStream in) throws IOException {
         Path target = pathOf(key);
-        ensureDirectory(tmp);
+        if (identified && !Files.exists(dir.resolve(IDENTITY_KEY))) {
+            // the disk went away since the last heartbeat (an empty mount point is left): not a byte to the wrong disk
+            throw new IOException("node " + name + " lost its identity (" + dir.resolve(IDENTITY_KEY) + "): nothing is written to it");
+        }
+        ensureDirectory(tmp, identified);
         // a temporary name only has to be new (CREATE_NEW checks): no SecureRandom on every write
         Path part = tmp.resolve(key + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
         long written = 0;
@@ -89,7 +96,7 @@ public class DiskStorageNode implements StorageNode {
                 }
                 out.force(true);
             }
-            ensureDirectory(target.getParent());
+            ensureDirectory(target.getParent(), identified);
             try {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -105,10 +112,22 @@ public class DiskStorageNode implements StorageNode {
         }
     }
 
-    /** Creates {@code directory} unless it is there (the common case costs one stat, not a failed mkdir). */
-    private static void ensureDirectory(Path directory) throws IOException {
+    /**
+     * Creates {@code directory} unless it is there (the common case costs one stat, not a failed mkdir); on an
+     * identified node only inside the node's directory as it is, never the directory itself again (a disk taken
+     * away while a write was under way must not come back as an empty directory on the disk below).
+     */
+    private static void ensureDirectory(Path directory, boolean inPlaceOnly) throws IOException {
         if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory);
+            if (inPlaceOnly) {
+                try {
+                    Files.createDirectory(directory);
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another write made it
+                }
+            } else {
+                Files.createDirectories(directory);
+            }
         }
     }
 
@@ -166,13 +185,62 @@ public class DiskStorageNode implements StorageNode {
 
     @Override
     public long freeSpace() throws IOException {
-        Files.createDirectories(dir);
+        if (!identified) {
+            Files.createDirectories(dir);
+        }
         return Files.getFileStore(dir).getUsableSpace();
     }
 
     @Override
     public void prepare() throws IOException {
+        if (!identified) {
+            Files.createDirectories(dir); // an identified node's directory is its identity's: never made again
+        }
+    }
+
+    @Override
+    public Optional<String> readIdentity() throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException(dir + " is not a directory");
+        }
+        try {
+            Optional<String> identity = Optional.of(Files.readString(dir.resolve(IDENTITY_KEY)));
+            identified = true;
+            return identity;
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void writeIdentity(String identity) throws IOException {
         Files.createDirectories(dir);
+        Path part = dir.resolve(IDENTITY_KEY + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        try {
+            try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    out.write(b);
+                }
+                out.force(true);
+            }
+            Files.move(part, dir.resolve(IDENTITY_KEY), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(dir);
+            identified = true;
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    @Override
+    public boolean isEmpty() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return true;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.noneMatch(p -> !p.startsWith(tmp) && Files.isRegularFile(p) && !p.getParent().equals(dir)
+                    && !p.getFileName().toString().startsWith(PROBE_PREFIX));
+        }
     }
 
     @Override

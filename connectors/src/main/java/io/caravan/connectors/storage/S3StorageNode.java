@@ -1,9 +1,11 @@
 package io.caravan.connectors.storage;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -66,6 +68,40 @@ public class S3StorageNode implements StorageNode {
     }
 
     @Override
+    public Optional<String> readIdentity() throws IOException {
+        if (!call(() -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()))) {
+            return Optional.empty();
+        }
+        try (InputStream in = call(() -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(IDENTITY_KEY).build()))) {
+            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (NotFound e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void writeIdentity(String identity) throws IOException {
+        prepare();
+        byte[] bytes = identity.getBytes(StandardCharsets.UTF_8);
+        call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(IDENTITY_KEY)
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType("application/json").build()));
+    }
+
+    @Override
+    public boolean isEmpty() throws IOException {
+        if (!call(() -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()))) {
+            return true;
+        }
+        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket).recursive(true).maxKeys(10).build())) {
+            Item item = call(result::get);
+            if (!item.isDir() && !item.objectName().startsWith(PROBE_PREFIX) && !item.objectName().equals(IDENTITY_KEY)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public String name() {
         return name;
     }
@@ -117,7 +153,7 @@ public class S3StorageNode implements StorageNode {
     public void list(Consumer<StoredObject> visitor) throws IOException {
         for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket).recursive(true).build())) {
             Item item = call(result::get);
-            if (!item.isDir() && !item.objectName().startsWith(PROBE_PREFIX)) {
+            if (!item.isDir() && !item.objectName().startsWith(PROBE_PREFIX) && !item.objectName().equals(IDENTITY_KEY)) {
                 visitor.accept(new StoredObject(item.objectName(), item.size(),
                         item.lastModified() == null ? 0 : item.lastModified().toInstant().toEpochMilli()));
             }

@@ -19,6 +19,9 @@ public interface StorageNode extends AutoCloseable {
     /** Key prefix of the small objects the tracker writes to probe a node; never listed. */
     String PROBE_PREFIX = "caravan-probe-";
 
+    /** Key of the node's identity (cluster, node, group, created), written when the node is formatted; never listed. */
+    String IDENTITY_KEY = "caravan-node.json";
+
     /** The node name, unique in the cluster (e.g. {@code g1-a}). */
     String name();
 
@@ -60,6 +63,18 @@ public interface StorageNode extends AutoCloseable {
     /** Makes the node ready for use (creates its directory or bucket); called until the node answers. */
     default void prepare() throws IOException {
     }
+
+    /**
+     * The node's identity as written by {@link #writeIdentity}, read without creating anything: empty when the node
+     * has none (its directory or bucket missing, or empty); an error when the node cannot be read at all.
+     */
+    Optional<String> readIdentity() throws IOException;
+
+    /** Formats the node: creates its directory or bucket when needed and writes {@code identity} atomically. */
+    void writeIdentity(String identity) throws IOException;
+
+    /** Whether the node holds no object (temporary, probe and identity objects aside), read without creating anything. */
+    boolean isEmpty() throws IOException;
 
     /** The object as a local file, when the node is a local disk (lets HTTP send it zero-copy). */
     default Optional<Path> localFile(String key) {

@@ -96,15 +96,27 @@ CREATE TABLE node_config (
     settings VARCHAR(4000) NOT NULL
 );
 
--- The tracker's view of every storage node (NodeStore), written by the heartbeat route.
+-- The tracker's view of every storage node (NodeStore), written by the heartbeat route. formatted: when
+-- Caravan wrote the node's identity (caravan-node.json); refill_since: set by an operator's format until a
+-- scrub has copied the group's files onto it (the node stays SYNCING meanwhile).
 CREATE TABLE nodes (
-    name       VARCHAR(64) PRIMARY KEY,
-    grp        VARCHAR(64) NOT NULL,
-    kind       VARCHAR(16) NOT NULL,
-    state      VARCHAR(16) NOT NULL,
-    free_bytes BIGINT,
-    last_beat  TIMESTAMP,
-    last_error VARCHAR(1024)
+    name         VARCHAR(64) PRIMARY KEY,
+    grp          VARCHAR(64) NOT NULL,
+    kind         VARCHAR(16) NOT NULL,
+    state        VARCHAR(16) NOT NULL,
+    free_bytes   BIGINT,
+    last_beat    TIMESTAMP,
+    last_error   VARCHAR(1024),
+    formatted    TIMESTAMP,
+    refill_since TIMESTAMP
+);
+
+-- The cluster's identity (NodeStore.clusterId): one row, made at the first start; every node's identity
+-- names it, so a disk of another cluster is known as such.
+CREATE TABLE cluster_identity (
+    name    VARCHAR(16) PRIMARY KEY,
+    id      VARCHAR(64) NOT NULL,
+    created TIMESTAMP   NOT NULL
 );
 
 -- Events an extension consumer has handled (SeenEventStore): the CloudEvents id per consumer group, so that an

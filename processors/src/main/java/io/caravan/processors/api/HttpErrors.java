@@ -1,6 +1,13 @@
 package io.caravan.processors.api;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.caravan.connectors.catalogue.CatalogueException;
 import io.caravan.processors.extensions.RejectedException;
@@ -17,7 +24,11 @@ import io.caravan.processors.support.TooManyException;
 import io.caravan.processors.support.UnavailableException;
 import io.caravan.processors.support.CaravanHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,9 +96,78 @@ public class HttpErrors {
         return 500;
     }
 
-    /** The answer for a path no route serves. */
-    public FullHttpResponse notFound() {
-        return HttpResponses.error(404, "no such resource");
+    /** The methods of HTTP (RFC 9110 §9 and PATCH): anything else is 501. */
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+    /** A route's path as a pattern, and the methods it answers. */
+    private record Routed(Pattern path, Set<String> methods) {
+    }
+
+    private volatile List<Routed> routed;
+    private volatile int endpointsSeen = -1;
+
+    /**
+     * The answer for a request no route took: {@code 501} for a method HTTP does not define, {@code 405} with
+     * {@code Allow} for a path that routes answer with other methods, else {@code 404}.
+     */
+    public FullHttpResponse unrouted(Exchange exchange) {
+        String method = method(exchange);
+        if (method == null || !KNOWN_METHODS.contains(method)) {
+            return HttpResponses.error(501, "method " + method + " is not implemented");
+        }
+        String path = HttpResponses.rawPath(exchange);
+        Set<String> allowed = new TreeSet<>();
+        for (Routed r : routes(exchange.getContext())) {
+            if (r.path().matcher(path).matches()) {
+                allowed.addAll(r.methods());
+            }
+        }
+        if (allowed.isEmpty()) {
+            return HttpResponses.error(404, "no such resource");
+        }
+        FullHttpResponse r = HttpResponses.error(405, "method " + method + " is not allowed here; allowed: " + String.join(", ", allowed));
+        r.headers().set(HttpHeaderNames.ALLOW, String.join(", ", allowed));
+        return r;
+    }
+
+    /** The method-restricted netty-http routes, read again when routes come or go (extensions). */
+    private List<Routed> routes(CamelContext context) {
+        int seen = context.getEndpoints().size();
+        List<Routed> r = routed;
+        if (r != null && seen == endpointsSeen) {
+            return r;
+        }
+        List<Routed> out = new ArrayList<>();
+        for (Endpoint e : context.getEndpoints()) {
+            if (e instanceof NettyHttpEndpoint http && http.getConfiguration().getPath() != null
+                    && http.getHttpMethodRestrict() != null && !http.getHttpMethodRestrict().isBlank()) {
+                Set<String> methods = new TreeSet<>();
+                for (String m : http.getHttpMethodRestrict().split(",")) {
+                    methods.add(m.trim().toUpperCase(Locale.ROOT));
+                }
+                out.add(new Routed(pathPattern(http.getConfiguration().getPath(), http.getConfiguration().isMatchOnUriPrefix()), methods));
+            }
+        }
+        routed = out;
+        endpointsSeen = seen;
+        return out;
+    }
+
+    /** {@code /files/{id}/hls/{file}} as a pattern: each {@code {name}} one segment; a trailing slash optional. */
+    static Pattern pathPattern(String path, boolean prefix) {
+        StringBuilder re = new StringBuilder();
+        Matcher m = Pattern.compile("\\{[^}]+}").matcher(path);
+        int at = 0;
+        while (m.find()) {
+            re.append(Pattern.quote(path.substring(at, m.start()))).append("[^/]+");
+            at = m.end();
+        }
+        String rest = path.substring(at);
+        if (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        re.append(Pattern.quote(rest)).append(prefix ? "(/.*)?" : "/?");
+        return Pattern.compile(re.toString());
     }
 
     private static String method(Exchange exchange) {

@@ -18,7 +18,7 @@ import org.apache.camel.Header;
 
 /**
  * Node administration over HTTP (bean {@code nodeApi}): {@code POST /admin/nodes} with a JSON description,
- * {@code POST /admin/nodes/{name}/drain}, {@code .../activate}, {@code DELETE /admin/nodes/{name}}.
+ * {@code POST /admin/nodes/{name}/drain}, {@code .../activate}, {@code .../format}, {@code DELETE /admin/nodes/{name}}.
  */
 public class NodeApi {
 
@@ -58,6 +58,11 @@ public class NodeApi {
 
     public FullHttpResponse activate(@Header(CaravanHeaders.NODE_NAME) String name) {
         return HttpResponses.json(200, Views.node(admin.activate(name)));
+    }
+
+    /** {@code POST /admin/nodes/{name}/format[?force=true]}: the node formatted, SYNCING until refilled. */
+    public FullHttpResponse format(@Header(CaravanHeaders.NODE_NAME) String name, @Header(CaravanHeaders.FORCE_PARAM) String force) {
+        return HttpResponses.json(200, Views.node(admin.format(name, "true".equalsIgnoreCase(force))));
     }
 
     public FullHttpResponse remove(@Header(CaravanHeaders.NODE_NAME) String name) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.caravan.connectors.catalogue.DerivedFile;
 import io.caravan.connectors.catalogue.FileRecord;
@@ -16,6 +17,7 @@ import io.caravan.processors.files.FileIds;
 import io.caravan.processors.live.LiveNames;
 import io.caravan.processors.live.LiveStreams;
 import io.caravan.processors.media.HlsFiles;
+import io.caravan.processors.metrics.CaravanMetrics;
 import io.caravan.processors.netty.HttpResponses;
 import io.caravan.processors.netty.MediaBodies;
 import io.caravan.processors.netty.MediaResponse;
@@ -57,7 +59,10 @@ public class StreamApi {
     private final ServingPolicy policy;
     private final HlsServing hls;
 
-    public StreamApi(Serving serving, Manifests manifests, ServingPolicy policy, HlsServing hls, LiveStreams live) {
+    private final CaravanMetrics metrics;
+
+    public StreamApi(Serving serving, Manifests manifests, ServingPolicy policy, HlsServing hls, LiveStreams live, CaravanMetrics metrics) {
+        this.metrics = metrics;
         this.hls = hls;
         this.live = live;
         this.serving = serving;
@@ -189,6 +194,20 @@ public class StreamApi {
                 return response;
             }
             default -> {
+                // redirect read mode: one range or the whole file of an S3 copy, straight from S3 (a HEAD, or
+                // several ranges, which S3 does not answer as multipart, are answered here)
+                if (!"HEAD".equals(method) && (outcome.ranges() == null || outcome.ranges().size() == 1)) {
+                    Optional<Serving.Redirect> to = serving.redirect(stored, hint);
+                    if (to.isPresent()) {
+                        FullHttpResponse r = HttpResponses.empty(HttpResponseStatus.TEMPORARY_REDIRECT);
+                        r.headers().set(HttpHeaderNames.LOCATION, to.get().url().toString());
+                        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "private, max-age=" + Math.max(0, serving.redirectTtl().toSeconds() - 30));
+                        validators(r.headers(), stored);
+                        policy.cors(origin, r.headers()::add);
+                        metrics.served(to.get().node(), CaravanMetrics.Transport.REDIRECT, 0);
+                        return r;
+                    }
+                }
                 return body(method, stored, outcome.ranges(), hint, origin);
             }
         }
@@ -210,6 +229,9 @@ public class StreamApi {
                     r -> MediaBodies.chunks(source, file, r.first(), r.length()));
             contentType = "multipart/byteranges; boundary=" + boundary;
             length = parts.length();
+            if (source != null) {
+                metrics.served(source.node().name(), CaravanMetrics.Transport.STREAM, length);
+            }
             response = head ? HttpResponses.empty(status) : new MediaResponse(status, parts);
         } else {
             ByteRange range = ranges == null ? new ByteRange(0, file.size() - 1) : ranges.get(0);
@@ -219,15 +241,20 @@ public class StreamApi {
             }
             if (!head && length > 0) {
                 Source source = serving.source(stored, hint, true);
+                CaravanMetrics.Transport transport;
                 if (source instanceof Source.LocalFile local) {
                     // a local disk: sent zero-copy (ZeroCopyEncoder)
                     response = MediaBodies.fileRegion(status, local.path(), file, range.first(), range.length());
+                    transport = CaravanMetrics.Transport.SENDFILE;
                 } else if (source instanceof Source.Relay relay) {
                     // a remote node with a plain-HTTP URL: relayed buffer by buffer (ZeroCopyEncoder, HttpRelay)
                     response = new RelayedResponse(status, relay.url(), range.first(), range.length());
+                    transport = CaravanMetrics.Transport.RELAY;
                 } else {
                     response = new MediaResponse(status, MediaBodies.chunks(source, file, range.first(), range.length()));
+                    transport = CaravanMetrics.Transport.STREAM;
                 }
+                metrics.served(source.node().name(), transport, length);
             } else {
                 response = HttpResponses.empty(status);
             }

@@ -13,6 +13,7 @@ import io.caravan.processors.files.DerivedFiles;
 import io.caravan.processors.files.UploadBody;
 import io.caravan.processors.files.UploadRequest;
 import io.caravan.processors.files.Uploads;
+import io.caravan.processors.metrics.CaravanMetrics;
 import io.caravan.processors.support.CaravanHeaders;
 import io.caravan.processors.support.InvalidInputException;
 import io.caravan.processors.netty.HttpResponses;
@@ -36,7 +37,10 @@ public class UploadApi {
     private final Uploads uploads;
     private final DerivedFiles derivedFiles;
 
-    public UploadApi(Uploads uploads, DerivedFiles derivedFiles) {
+    private final CaravanMetrics metrics;
+
+    public UploadApi(Uploads uploads, DerivedFiles derivedFiles, CaravanMetrics metrics) {
+        this.metrics = metrics;
         this.uploads = uploads;
         this.derivedFiles = derivedFiles;
     }
@@ -65,6 +69,7 @@ public class UploadApi {
                 }
                 : () -> UploadBody.Opened.raw(in);
         Uploads.Stored stored = uploads.store(request, opened);
+        metrics.uploaded(stored.file().group(), stored.file().size());
         FullHttpResponse response = HttpResponses.json(201, Views.file(stored.file(), stored.meta()));
         response.headers().set(HttpHeaderNames.LOCATION, "/files/" + stored.file().id());
         return response;
@@ -80,6 +85,7 @@ public class UploadApi {
         UploadRequest request = new UploadRequest(Requests.fileName(headers), text(headers, Exchange.CONTENT_TYPE), null, Requests.metaHeaders(headers),
                 null, declaredLength(text(headers, Exchange.CONTENT_LENGTH)), false);
         Uploads.Stored stored = derivedFiles.store(source, kind, request, Requests.bodyStream(body, context));
+        metrics.uploaded(stored.file().group(), stored.file().size());
         Map<String, Object> json = Views.file(stored.file(), stored.meta());
         json.put("derivedFrom", source);
         json.put("kind", kind);

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.caravan.processors.files.UploadHooks;
 import io.caravan.processors.files.UploadRequest;
+import io.caravan.processors.metrics.CaravanMetrics;
 import io.caravan.processors.support.CaravanHeaders;
 import io.caravan.processors.support.UnavailableException;
 import org.apache.camel.CamelContext;
@@ -38,10 +39,18 @@ public class RouteHooks implements UploadHooks {
     private final Duration timeout;
     private volatile ProducerTemplate template;
 
+    private final CaravanMetrics metrics;
+
     /** @param timeout how long a hook may take ({@code caravan.hooks.timeout}) */
     public RouteHooks(CamelContext context, Duration timeout) {
+        this(context, timeout, new CaravanMetrics(false));
+    }
+
+    /** @param metrics counts the uploads a hook refuses */
+    public RouteHooks(CamelContext context, Duration timeout, CaravanMetrics metrics) {
         this.context = context;
         this.timeout = timeout;
+        this.metrics = metrics;
     }
 
     @Override
@@ -122,6 +131,7 @@ public class RouteHooks implements UploadHooks {
         String reason = done.getMessage().getHeader(CaravanHeaders.REJECT_REASON, String.class);
         if (reason != null && !reason.isBlank()) {
             Integer status = done.getMessage().getHeader(CaravanHeaders.REJECT_STATUS, Integer.class);
+            metrics.hookRejected(hook);
             throw new RejectedException(status != null && status >= 400 && status < 500 ? status : 403, reason.trim());
         }
     }

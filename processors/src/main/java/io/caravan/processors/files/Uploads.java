@@ -40,6 +40,7 @@ public class Uploads {
     private final UploadHooks hooks;
     private final boolean dedup;
     private final boolean instantUpload;
+    private final Placement placement;
 
     /**
      * @param hooks         asked before the body is read and before the commit (the extension routes)
@@ -48,6 +49,7 @@ public class Uploads {
      */
     public Uploads(IdAllocator ids, Placement placement, FileStore files, UploadHooks hooks, boolean dedup, boolean instantUpload) {
         this.ids = ids;
+        this.placement = placement;
         this.writer = new BodyWriter(ids, placement);
         this.files = files;
         this.hooks = hooks;
@@ -58,6 +60,7 @@ public class Uploads {
     /** Stores the file {@code request} describes, whose bytes {@code body} opens once the before-upload hook let it through. */
     public Stored store(UploadRequest request, UploadBody body) throws IOException {
         // before a byte is read: a refusal stores nothing, uses up no id and sends no 100 Continue
+        placement.check(request.group());
         hooks.beforeUpload(request.named(cleanName(request.name())));
         UploadBody.Opened opened = body.open();
         if (opened.form()) {

@@ -21,6 +21,7 @@ import io.caravan.connectors.catalogue.HlsStore;
 import io.caravan.connectors.media.Ffmpeg;
 import io.caravan.processors.events.CloudEvents;
 import io.caravan.processors.files.DerivedFiles;
+import io.caravan.processors.metrics.CaravanMetrics;
 import io.caravan.processors.support.Json;
 import io.caravan.processors.support.NotFoundException;
 import org.slf4j.Logger;
@@ -52,8 +53,11 @@ public class HlsPackager {
      * @param urlOf    the URL ffmpeg reads a stored file from (this gateway's)
      * @param workDir  where ffmpeg writes before the files are stored
      */
+    private final CaravanMetrics metrics;
+
     public HlsPackager(Ffmpeg ffmpeg, DerivedFiles derivedFiles, FileStore files, DerivedStore derived, HlsStore state,
-                       Function<String, String> urlOf, HlsSettings settings, Path workDir, Clock clock) throws IOException {
+                       Function<String, String> urlOf, HlsSettings settings, Path workDir, Clock clock, CaravanMetrics metrics) throws IOException {
+        this.metrics = metrics;
         this.ffmpeg = ffmpeg;
         this.derivedFiles = derivedFiles;
         this.files = files;
@@ -100,11 +104,13 @@ public class HlsPackager {
         }
         state.set(id, HlsStore.PACKAGING, null, 0, clock.instant());
         String error = null;
+        long started = System.nanoTime();
         for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
             long t0 = System.nanoTime();
             try {
                 List<String> rungs = packOnce(f);
                 state.set(id, HlsStore.READY, null, attempt, clock.instant());
+                metrics.hlsPackaged("ready", System.nanoTime() - started);
                 LOG.info("HLS of {} ready in {} ms: {}", id, (System.nanoTime() - t0) / 1_000_000, rungs);
                 return;
             } catch (NotFoundException gone) {
@@ -116,6 +122,8 @@ public class HlsPackager {
                 state.set(id, attempt < settings.attempts() ? HlsStore.PACKAGING : HlsStore.FAILED, error, attempt, clock.instant());
                 if (attempt < settings.attempts()) {
                     Thread.sleep(settings.retryDelay().toMillis() * attempt);
+                } else {
+                    metrics.hlsPackaged("failed", System.nanoTime() - started);
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.caravan.processors.netty;
 
 import java.util.Map;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -10,9 +11,11 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
 import org.apache.camel.http.base.HttpHelper;
+import io.caravan.processors.metrics.CaravanMetrics;
 
 /**
  * netty-http's binding, plus path parameters and two changes:
@@ -24,14 +27,30 @@ import org.apache.camel.http.base.HttpHelper;
  * throws outside the route, leaving the client without any answer, when a body such as JSON is sent with
  * curl's default {@code application/x-www-form-urlencoded};</li>
  * <li>a Netty response a route answers with is finished on its way out ({@link HttpResponses#finish}), so no
- * route has to.</li>
+ * route has to;</li>
+ * <li>every answer is counted in {@code caravan_http_requests_seconds} by route and status, timed from the request's
+ * arrival to its response head.</li>
  * </ul>
  */
 public class CaravanHttpBinding extends DefaultNettyHttpBinding {
 
+    /** The exchange property holding {@link System#nanoTime()} at the request's arrival. */
+    static final String STARTED = "CaravanRequestStarted";
+
+    private final CaravanMetrics metrics;
+
+    public CaravanHttpBinding() {
+        this(new CaravanMetrics(false));
+    }
+
+    public CaravanHttpBinding(CaravanMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public void populateCamelHeaders(HttpRequest request, Map<String, Object> headers, Exchange exchange,
                                      NettyHttpConfiguration configuration) throws Exception {
+        exchange.setProperty(STARTED, System.nanoTime());
         String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (request instanceof FullHttpRequest && type != null
                 && type.toLowerCase().startsWith(HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.toString())) {
@@ -51,8 +70,16 @@ public class CaravanHttpBinding extends DefaultNettyHttpBinding {
     @Override
     public HttpResponse toNettyResponse(Message message, NettyHttpConfiguration configuration) throws Exception {
         HttpResponse response = super.toNettyResponse(message, configuration);
+        Exchange exchange = message.getExchange();
         if (message.getBody() instanceof HttpResponse) {
-            HttpResponses.finish(message.getExchange(), response);
+            HttpResponses.finish(exchange, response);
+        }
+        ChannelHandlerContext ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, ChannelHandlerContext.class);
+        if (ctx != null && HalfCloseDecoder.answered(ctx.channel())) {
+            HttpResponses.closeAfter(exchange, response); // the client has half-closed: its last answer, then the connection closes
+        }
+        if (metrics.enabled() && exchange.getProperty(STARTED) instanceof Long started) {
+            metrics.request(exchange.getFromRouteId(), response.status().code(), System.nanoTime() - started);
         }
         return response;
     }

@@ -43,6 +43,17 @@ public final class HttpResponses {
         return r;
     }
 
+    /** A text response of {@code contentType} with exact Content-Length. */
+    public static FullHttpResponse text(int status, String contentType, String body) {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(bytes));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        r.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        r.headers().set(NOSNIFF, "nosniff");
+        return r;
+    }
+
     /** The JSON error body {@code {"error": "...", "status": N}}. */
     public static FullHttpResponse error(int status, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -75,14 +86,19 @@ public final class HttpResponses {
             close = true;
         }
         if (close) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ChannelHandlerContext ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT,
-                    ChannelHandlerContext.class);
-            if (response instanceof MediaResponse media && ctx != null) {
-                media.closeConnectionWhenDone(ctx.channel()); // after the body, not after the headers
-            } else {
-                exchange.setProperty(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, true);
-            }
+            closeAfter(exchange, response);
+        }
+    }
+
+    /** Closes the connection once {@code response} is out (after its body, for a streamed one), with {@code Connection: close}. */
+    public static void closeAfter(Exchange exchange, HttpResponse response) {
+        ChannelHandlerContext ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT,
+                ChannelHandlerContext.class);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (response instanceof MediaResponse media && ctx != null) {
+            media.closeConnectionWhenDone(ctx.channel()); // after the body, not after the headers
+        } else {
+            exchange.setProperty(NettyConstants.NETTY_CLOSE_CHANNEL_WHEN_COMPLETE, true);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Set;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -110,11 +111,27 @@ public class StreamingUploadDecoder extends DefaultChannelHandlerFactory {
 
         private void feed(HttpContent content) {
             RequestBodyStream b = body;
+            if (content.decoderResult().isFailure()) {
+                // the decoder's end of a body cut short (the connection closed mid-body): a failure, never an end
+                content.release();
+                b.fail(new IOException("the upload was cut short: " + content.decoderResult().cause()));
+                body = null;
+                return;
+            }
             b.offer(content.content());
             if (content instanceof LastHttpContent) {
                 b.end();
                 body = null;
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof ChannelInputShutdownEvent && body != null) {
+                body.fail(new IOException("client stopped sending before the upload was complete"));
+                body = null;
+            }
+            super.userEventTriggered(ctx, evt);
         }
 
         @Override

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +19,7 @@ import io.caravan.connectors.catalogue.ReplicaStore;
 import io.caravan.connectors.storage.StorageNode;
 import io.caravan.connectors.storage.StoredObject;
 import io.caravan.processors.events.CloudEvents;
+import io.caravan.processors.metrics.CaravanMetrics;
 import io.caravan.processors.support.ConflictException;
 import io.caravan.processors.tracker.Tracker;
 import org.slf4j.Logger;
@@ -46,8 +48,11 @@ public class Scrubber {
      * @param orphanGrace how old an object with no stored file must be before it is removed ({@code caravan.scrub.orphan-grace})
      * @param settle      files younger than this are left to replication ({@code caravan.scrub.settle})
      */
+    private final CaravanMetrics metrics;
+
     public Scrubber(FileStore files, ReplicaStore replicas, Tracker tracker, ReplicaVerifier verifier, Replicator replicator,
-                    Duration orphanGrace, Duration settle) {
+                    Duration orphanGrace, Duration settle, CaravanMetrics metrics) {
+        this.metrics = metrics;
         this.files = files;
         this.replicas = replicas;
         this.tracker = tracker;
@@ -67,20 +72,50 @@ public class Scrubber {
             throw new ConflictException("a scrub is already running");
         }
         try {
-            return doScrub();
+            return scrubAndRecord(settle);
         } finally {
             running.unlock();
         }
     }
 
-    private Report doScrub() {
+    /**
+     * A scrub for the nodes an operator formatted: waits for one that runs to end, then copies every file of their
+     * groups onto them (a scrub of everything, the youngest files too: their events were consumed before the format);
+     * each turns ACTIVE once a scrub with no failure has covered every file older than its format.
+     */
+    public Report refill() {
+        running.lock();
+        try {
+            return scrubAndRecord(Duration.ZERO);
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private Report scrubAndRecord(Duration settleFor) {
+        Instant started = Instant.now();
+        Instant covered = started.minus(settleFor); // every file created before this is checked
+        Map<String, Instant> refilling = tracker.refilling();
+        Report r = doScrub(covered);
+        metrics.scrubbed(r.checked(), r.missing(), r.corrupt(), r.repaired(), r.failed(), r.orphansRemoved());
+        if (r.failed() == 0) {
+            refilling.forEach((node, since) -> {
+                if (!since.isAfter(covered)) {
+                    tracker.refilled(node, covered);
+                    LOG.info("scrub refilled {}, formatted at {}", node, since);
+                }
+            });
+        }
+        return r;
+    }
+
+    private Report doScrub(Instant settled) {
         long t0 = System.nanoTime();
         AtomicLong checked = new AtomicLong();
         AtomicLong missing = new AtomicLong();
         AtomicLong corrupt = new AtomicLong();
         AtomicLong repaired = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        Instant settled = Instant.now().minus(settle);
         String after = "";
         Set<String> blobs = new HashSet<>();
         List<FileRecord> page;
@@ -107,7 +142,7 @@ public class Scrubber {
         List<Replica> known = replicas.of(file.blob());
         List<StorageNode> toRepair = new ArrayList<>();
         for (StorageNode node : tracker.nodes().group(file.group())) {
-            if (!tracker.state(node.name()).readable()) {
+            if (!tracker.state(node.name()).replicable()) {
                 continue; // an unreachable node is the tracker's business; it catches up when back
             }
             checked.incrementAndGet();

@@ -11,7 +11,8 @@ import java.util.Locale;
  * <p>{@link #parse} returns {@code null} when the header must be ignored (absent, another unit, a
  * syntax error, an empty representation, more than {@link #MAX_RANGES} ranges) so the whole file is
  * served with 200; an empty list when no range is satisfiable (416); otherwise the satisfiable ranges
- * with last positions clamped, sorted, overlapping or adjacent ones coalesced. See {@code docs/http.md}.
+ * with last positions clamped, overlapping or adjacent ones coalesced, in the order the request gave them (a
+ * coalesced range where the first of its parts was; RFC 9110 §14.6). See {@code docs/http.md}.
  */
 public record ByteRange(long first, long last) {
 
@@ -80,18 +81,28 @@ public record ByteRange(long first, long last) {
         return any ? coalesce(ranges) : null;
     }
 
+    /** A range and the position of its first part in the request. */
+    private record Placed(ByteRange range, int order) {
+    }
+
     private static List<ByteRange> coalesce(List<ByteRange> ranges) {
-        ranges.sort(Comparator.comparingLong(ByteRange::first));
-        List<ByteRange> out = new ArrayList<>();
-        for (ByteRange r : ranges) {
-            ByteRange prev = out.isEmpty() ? null : out.get(out.size() - 1);
-            if (prev != null && r.first() <= prev.last() + 1) {
-                out.set(out.size() - 1, new ByteRange(prev.first(), Math.max(prev.last(), r.last())));
+        List<Placed> sorted = new ArrayList<>();
+        for (int i = 0; i < ranges.size(); i++) {
+            sorted.add(new Placed(ranges.get(i), i));
+        }
+        sorted.sort(Comparator.comparingLong(p -> p.range().first()));
+        List<Placed> merged = new ArrayList<>();
+        for (Placed p : sorted) {
+            Placed prev = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (prev != null && p.range().first() <= prev.range().last() + 1) {
+                merged.set(merged.size() - 1, new Placed(new ByteRange(prev.range().first(), Math.max(prev.range().last(), p.range().last())),
+                        Math.min(prev.order(), p.order())));
             } else {
-                out.add(r);
+                merged.add(p);
             }
         }
-        return out;
+        merged.sort(Comparator.comparingInt(Placed::order));
+        return merged.stream().map(Placed::range).toList();
     }
 
     /** Digits only; values beyond a long saturate to {@link Long#MAX_VALUE}; -1 when not a number. */

@@ -46,6 +46,8 @@ public class Serving {
     private final ReplicaVerifier verifier;
     private final UrlSigner signer;
     private final boolean relay;
+    private final boolean redirect;
+    private final Duration redirectTtl;
     private final AtomicInteger turn = new AtomicInteger();
 
     /**
@@ -54,6 +56,18 @@ public class Serving {
      */
     public Serving(ServedFiles files, FileStore catalogue, Tracker tracker, ReplicaVerifier verifier, UrlSigner signer,
                    boolean relay) {
+        this(files, catalogue, tracker, verifier, signer, relay, false, Duration.ofMinutes(5));
+    }
+
+    /**
+     * @param redirect    whether a GET of a copy on a node with its own URL (S3) answers 307 to a presigned URL of it,
+     *                    so the bytes bypass the gateway ({@code caravan.http.read-mode=redirect})
+     * @param redirectTtl how long that URL is valid ({@code caravan.http.redirect-ttl})
+     */
+    public Serving(ServedFiles files, FileStore catalogue, Tracker tracker, ReplicaVerifier verifier, UrlSigner signer,
+                   boolean relay, boolean redirect, Duration redirectTtl) {
+        this.redirect = redirect;
+        this.redirectTtl = redirectTtl;
         this.files = files;
         this.catalogue = catalogue;
         this.tracker = tracker;
@@ -113,6 +127,30 @@ public class Serving {
             }
         }
         return new Source.NodeStream(node);
+    }
+
+    /**
+     * In redirect read mode, the presigned URL of the verified copy a GET of {@code stored} would read, when that copy
+     * is on a node with its own URL (S3); empty in proxy mode and for copies on local disks, which are sent as before.
+     */
+    public Optional<Redirect> redirect(ServedFile stored, String hint) throws IOException {
+        if (!redirect) {
+            return Optional.empty();
+        }
+        StorageNode node = chooseReplica(stored, hint);
+        if (node.localFile(stored.file().blob()).isPresent()) {
+            return Optional.empty();
+        }
+        return node.directUrl(stored.file().blob(), redirectTtl).map(url -> new Redirect(node.name(), url));
+    }
+
+    /** Where a GET is sent in redirect read mode: the node and the presigned URL of its copy. */
+    public record Redirect(String node, URI url) {
+    }
+
+    /** How long a redirect's presigned URL is valid. */
+    public Duration redirectTtl() {
+        return redirectTtl;
     }
 
     /**

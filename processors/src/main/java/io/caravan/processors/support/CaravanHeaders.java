@@ -85,6 +85,9 @@ public final class CaravanHeaders {
     /** Path parameter: the node of {@code /admin/nodes/{name}}. */
     public static final String NODE_NAME = "name";
 
+    /** Query parameter of {@code POST /admin/nodes/{name}/format}: {@code true} to format over another node's or cluster's identity. */
+    public static final String FORCE_PARAM = "force";
+
     // ---- query parameters
 
     /** Query parameter of an upload: the content's SHA-256 (hex); with {@link #SIZE_PARAM} and no body, an instant upload. */

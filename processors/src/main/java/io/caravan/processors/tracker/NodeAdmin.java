@@ -16,6 +16,7 @@ import io.caravan.connectors.storage.StorageNodes;
 import io.caravan.processors.support.ConflictException;
 import io.caravan.processors.support.InvalidInputException;
 import io.caravan.processors.support.NotFoundException;
+import io.caravan.processors.support.UnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,6 +116,27 @@ public class NodeAdmin {
     /** Brings a drained node back: it catches up (SYNCING), then turns ACTIVE. */
     public NodeView activate(String name) {
         tracker.activate(name);
+        return view(name);
+    }
+
+    /**
+     * Formats node {@code name} (an operator, after a disk was replaced or found empty): writes its identity
+     * ({@code force}: over another node's or cluster's), forgets the copies it held and makes it SYNCING; it turns
+     * ACTIVE once a scrub has copied its group's files onto it ({@code node-refill}).
+     */
+    public synchronized NodeView format(String name, boolean force) {
+        StorageNode node = tracker.nodes().node(name).orElseThrow(() -> new NotFoundException("no such node: " + name));
+        NodeIdentities identities = tracker.identities();
+        if (identities == null) {
+            throw new ConflictException("node identities are off");
+        }
+        try {
+            identities.format(node, force);
+        } catch (IOException e) {
+            throw new UnavailableException("node " + name + " could not be formatted: " + e.getMessage());
+        }
+        tracker.activate(name);
+        LOG.info("storage node {} formatted by an operator: SYNCING until refilled", name);
         return view(name);
     }
 

@@ -74,6 +74,14 @@ public class Placement {
         return choose(requestedGroup, Set.of());
     }
 
+    /**
+     * Whether an upload to {@code requestedGroup} (or {@code null}: any) could be placed now, before its body is read:
+     * the same refusals as {@link #choose(String)}, choosing nothing.
+     */
+    public void check(String requestedGroup) {
+        choose(requestedGroup, Set.of());
+    }
+
     /** As {@link #choose(String)}, never choosing a node named in {@code exclude} (nodes that just failed). */
     public StorageNode choose(String requestedGroup, Set<String> exclude) {
         List<String> groups = tracker.nodes().groups();

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +43,7 @@ public class Tracker implements AutoCloseable {
     private final TrackerSettings settings;
     private final Function<String, Long> lag;
     private final Clock clock;
+    private final NodeIdentities identities;
     private final Map<String, NodeStatus> status = new ConcurrentHashMap<>();
     private final Map<String, Long> runtimeReserve = new ConcurrentHashMap<>();
     private final ExecutorService probes = Executors.newCachedThreadPool(r -> {
@@ -57,6 +59,16 @@ public class Tracker implements AutoCloseable {
      * @param clock the time of heartbeats
      */
     public Tracker(StorageNodes nodes, NodeStore store, TrackerSettings settings, Function<String, Long> lag, Clock clock) {
+        this(nodes, store, settings, lag, clock, null);
+    }
+
+    /**
+     * @param identities checks every node's identity before it is probed ({@code null}: no checks); a node refused
+     *                   is OFFLINE at once, with the reason
+     */
+    public Tracker(StorageNodes nodes, NodeStore store, TrackerSettings settings, Function<String, Long> lag, Clock clock,
+                   NodeIdentities identities) {
+        this.identities = identities;
         this.nodes = nodes;
         this.store = store;
         this.settings = settings;
@@ -74,22 +86,29 @@ public class Tracker implements AutoCloseable {
     /** Probes every node once and records the result. */
     public void beat() {
         Map<String, String> shared = store.states();
+        Set<String> refilling = identities == null ? Set.of() : store.refilling().keySet();
         Map<String, CompletableFuture<Long>> pending = new LinkedHashMap<>();
         for (StorageNode n : nodes.all()) {
-            pending.put(n.name(), CompletableFuture.supplyAsync(() -> probe(n, probeKey), probes));
+            pending.put(n.name(), CompletableFuture.supplyAsync(() -> probe(n), probes));
         }
         for (StorageNode n : nodes.all()) {
             NodeStatus before = status.get(n.name());
             long free;
             String error = null;
+            boolean refused = false;
             try {
                 free = pending.get(n.name()).get(settings.probeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 free = -1;
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof UncheckedIOException io) {
+                    cause = io.getCause();
+                }
+                refused = cause instanceof NodeIdentities.Refused;
                 error = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
             }
-            NodeStatus after = next(n.name(), before, free, error, NodeState.DRAINED.name().equals(shared.get(n.name())));
+            NodeStatus after = next(n.name(), before, free, error, NodeState.DRAINED.name().equals(shared.get(n.name())),
+                    refused, refilling.contains(n.name()));
             status.put(n.name(), after);
             if (after.state() != before.state()) {
                 LOG.info("storage node {} is now {}{}", n.name(), after.state(), after.error() == null ? "" : " (" + after.error() + ")");
@@ -103,14 +122,24 @@ public class Tracker implements AutoCloseable {
      * failed with {@code error}, {@code drained} when an operator drained it (on any gateway).
      */
     NodeStatus next(String node, NodeStatus before, long free, String error, boolean drained) {
+        return next(node, before, free, error, drained, false, false);
+    }
+
+    /**
+     * As above, with {@code refused} when the node's identity is wrong or missing (OFFLINE at once, whatever the
+     * misses) and {@code refilling} while a formatted node waits for its group's files (SYNCING until then).
+     */
+    NodeStatus next(String node, NodeStatus before, long free, String error, boolean drained, boolean refused, boolean refilling) {
         if (error != null) {
-            int missed = before.missed() + 1;
+            int missed = refused ? Math.max(settings.offlineAfter(), before.missed() + 1) : before.missed() + 1;
             NodeState state = drained ? NodeState.DRAINED : missed >= settings.offlineAfter() ? NodeState.OFFLINE : before.state();
             return new NodeStatus(state, before.freeBytes(), before.lastBeat(), missed, error);
         }
         NodeState state;
         if (drained) {
             state = NodeState.DRAINED;
+        } else if (refilling) {
+            state = NodeState.SYNCING;
         } else if (before.state() == NodeState.OFFLINE || before.state() == NodeState.DRAINED
                 || before.state() == NodeState.SYNCING) {
             Long behind = lag.apply(node);
@@ -129,9 +158,13 @@ public class Tracker implements AutoCloseable {
         return own != null ? own : settings.reserveBytes();
     }
 
-    /** Write, read back, delete a small object; returns the node's free space. */
-    private static long probe(StorageNode n, String key) {
+    /** Checks the node's identity, then writes, reads back and deletes a small object; returns the node's free space. */
+    private long probe(StorageNode n) {
+        String key = probeKey;
         try {
+            if (identities != null) {
+                identities.verify(n); // before anything is written: a disk that is not this node's stays untouched
+            }
             n.prepare();
             byte[] data = new byte[32];
             RANDOM.nextBytes(data);
@@ -186,6 +219,21 @@ public class Tracker implements AutoCloseable {
     /** Takes a node out (operator): no reads, no uploads, on every gateway. */
     public NodeStatus drain(String node) {
         return setOperatorState(node, NodeState.DRAINED);
+    }
+
+    /** The nodes an operator formatted that wait to be refilled, with since when (none when identities are off). */
+    public Map<String, java.time.Instant> refilling() {
+        return identities == null ? Map.of() : store.refilling();
+    }
+
+    /** Node {@code node} holds everything its group had at {@code upTo}: it may turn ACTIVE. */
+    public void refilled(String node, java.time.Instant upTo) {
+        store.refilled(node, upTo);
+    }
+
+    /** The identity checks of the nodes, or {@code null} when off. */
+    public NodeIdentities identities() {
+        return identities;
     }
 
     /** Brings a drained node back: it catches up (SYNCING) before it turns ACTIVE. */

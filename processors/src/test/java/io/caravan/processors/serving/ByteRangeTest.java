@@ -55,8 +55,10 @@ class ByteRangeTest {
     }
 
     @Test
-    void should_keep_several_ranges_sorted_and_coalesce_overlaps() {
-        assertEquals(List.of(new ByteRange(0, 9), new ByteRange(20, 29)), ByteRange.parse("bytes=20-29,0-9", SIZE));
+    void should_keep_the_order_of_the_request_and_coalesce_overlaps() {
+        assertEquals(List.of(new ByteRange(20, 29), new ByteRange(0, 9)), ByteRange.parse("bytes=20-29,0-9", SIZE), "as asked (§14.6)");
+        assertEquals(List.of(new ByteRange(40, 49), new ByteRange(0, 12), new ByteRange(70, 79)),
+                ByteRange.parse("bytes=40-49,5-12,70-79,0-9", SIZE), "a coalesced range where its first part was");
         assertEquals(one(0, 29), ByteRange.parse("bytes=0-15,10-29", SIZE), "overlapping");
         assertEquals(one(0, 29), ByteRange.parse("bytes=0-9,10-29", SIZE), "adjacent");
         assertEquals(one(0, 9), ByteRange.parse("bytes=0-9,5000-", SIZE), "unsatisfiable parts are dropped");

@@ -21,6 +21,7 @@ public final class MemoryNode implements StorageNode {
     private volatile boolean failing;
     private volatile CountDownLatch hang;
     private volatile long free = 1_000_000;
+    private volatile String identity;
 
     public MemoryNode(String name, String group) {
         this.name = name;
@@ -50,6 +51,34 @@ public final class MemoryNode implements StorageNode {
     public MemoryNode free(long bytes) {
         this.free = bytes;
         return this;
+    }
+
+    /** What a test reads as the node's identity (null: none), as if a disk were swapped. */
+    public MemoryNode identity(String identity) {
+        this.identity = identity;
+        return this;
+    }
+
+    public String identity() {
+        return identity;
+    }
+
+    @Override
+    public java.util.Optional<String> readIdentity() throws IOException {
+        check();
+        return java.util.Optional.ofNullable(identity);
+    }
+
+    @Override
+    public void writeIdentity(String identity) throws IOException {
+        check();
+        this.identity = identity;
+    }
+
+    @Override
+    public boolean isEmpty() throws IOException {
+        check();
+        return objects.keySet().stream().noneMatch(k -> !k.startsWith(PROBE_PREFIX));
     }
 
     @Override
