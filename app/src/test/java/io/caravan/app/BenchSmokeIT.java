@@ -21,7 +21,7 @@ class BenchSmokeIT {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/wrk")) && NginxProcess.installed(), "wrk and nginx not installed");
         Process p = new ProcessBuilder("bash", "bench/run.sh", "--smoke").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(6, TimeUnit.MINUTES), "smoke run timed out");
+        assertTrue(p.waitFor(8, TimeUnit.MINUTES), "smoke run timed out");
         assertEquals(0, p.exitValue(), out);
         // twelve figures against a reference (among them uploads with a trivial hook against none, HLS segments, metrics on
         // against off, S3 redirect against proxy), each with a positive number for both sides and a ratio
