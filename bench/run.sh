@@ -453,15 +453,15 @@ http {
 }
 CONF
   "$NGINX" -c "$WORK/live/rtmp.conf" -p "$WORK/live" &
-  PIDS+=($!)
+  PIDS+=($!); LIVE_PIDS=($!)
   LIVE_DB="jdbc:h2:file:$WORK/live/data/db/caravan;AUTO_SERVER=TRUE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64"
   CARAVAN_DATA_DIR="$WORK/live/data" CARAVAN_HTTP_PORT=$LIVE_A CARAVAN_KAFKA_EMBEDDED_PORT=$LIVE_KAFKA CARAVAN_DB_URL="$LIVE_DB" \
     CARAVAN_GATEWAY_ID=live-a CARAVAN_EXTENSIONS_DIR="$WORK/live/ext-a" java -Xmx256m -jar app/target/caravan.jar > "$WORK/live/a.log" 2>&1 &
-  PIDS+=($!)
+  PIDS+=($!); LIVE_PIDS+=($!)
   for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$LIVE_A/health" && break; sleep 0.25; done
   CARAVAN_DATA_DIR="$WORK/live/data" CARAVAN_HTTP_PORT=$LIVE_B CARAVAN_KAFKA_BOOTSTRAP=127.0.0.1:$LIVE_KAFKA CARAVAN_DB_URL="$LIVE_DB" \
     CARAVAN_GATEWAY_ID=live-b CARAVAN_EXTENSIONS_DIR="$WORK/live/ext-b" java -Xmx256m -jar app/target/caravan.jar > "$WORK/live/b.log" 2>&1 &
-  PIDS+=($!)
+  PIDS+=($!); LIVE_PIDS+=($!)
   for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$LIVE_B/health" && break; sleep 0.25; done
   curl -sf -o /dev/null "http://127.0.0.1:$LIVE_B/health" || { echo "bench: the live gateways did not start, see $WORK/live/*.log" >&2; exit 1; }
   # the source: 720p, 25 fps, a keyframe every 2 s (segments are cut on keyframes only)
@@ -492,64 +492,59 @@ CONF
     LIVE_ROWS+=("$name|$p50|$p99|$n")
   done < "$WORK/live/latency.txt"
   cat "$WORK/live/latency.txt"
+  kill "${LIVE_PIDS[@]}" 2>/dev/null || true  # the figures after this one run without them
 else
   echo "bench: $RTMP_MODULE is missing (apt-get install -y libnginx-mod-rtmp): no live latency" >&2
 fi
 
-# metrics and read mode: a gateway pair on its own catalogue (H2 AUTO_SERVER) and Kafka, sharing disk nodes and
-# an S3 node on the S3Proxy above. "on" has metrics on and reads S3 through itself (proxy, the default); "off" has
-# metrics off and read-mode redirect. Same JVM code, same files: alternating rounds, medians.
+# metrics and read mode: two Caravans of their own, alike but for what is measured (each with its own catalogue,
+# broker, disk nodes and an S3 node on the S3Proxy above): "on" has metrics on and reads S3 through itself (proxy,
+# the default); "off" has metrics off and read-mode redirect. Alternating rounds, medians.
 OPS_ROUNDS=${BENCH_OPS_ROUNDS:-7}
 [ "$SMOKE" = 1 ] && OPS_ROUNDS=1
 echo "bench: metrics on/off and S3 read modes, $OPS_ROUNDS rounds"
-OPS_ON=17094; OPS_OFF=17095; OPS_KAFKA=17096   # (17097: its controller)
+OPS_ON=17094; OPS_OFF=17095   # brokers on 17096 and 17098 (with their controllers on 17097 and 17099)
 rm -rf "$WORK/ops" && mkdir -p "$WORK/ops"
-OPS_DB="jdbc:h2:file:$WORK/ops/data/db/caravan;AUTO_SERVER=TRUE;WRITE_DELAY=0;QUERY_CACHE_SIZE=64"
-CARAVAN_DATA_DIR="$WORK/ops/data" CARAVAN_HTTP_PORT=$OPS_ON CARAVAN_KAFKA_EMBEDDED_PORT=$OPS_KAFKA CARAVAN_DB_URL="$OPS_DB" \
-  CARAVAN_GATEWAY_ID=ops-on CARAVAN_EXTENSIONS_DIR="$WORK/ops/ext-on" CARAVAN_HLS_ENABLED=false \
-  java -Xmx256m -jar app/target/caravan.jar > "$WORK/ops/on.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$OPS_ON/health" && break; sleep 0.25; done
-CARAVAN_DATA_DIR="$WORK/ops/data" CARAVAN_HTTP_PORT=$OPS_OFF CARAVAN_KAFKA_BOOTSTRAP=127.0.0.1:$OPS_KAFKA CARAVAN_DB_URL="$OPS_DB" \
-  CARAVAN_GATEWAY_ID=ops-off CARAVAN_EXTENSIONS_DIR="$WORK/ops/ext-off" CARAVAN_HLS_ENABLED=false \
-  CARAVAN_METRICS_ENABLED=false CARAVAN_HTTP_READ_MODE=redirect \
-  java -Xmx256m -jar app/target/caravan.jar > "$WORK/ops/off.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$OPS_OFF/health" && break; sleep 0.25; done
-curl -sf -o /dev/null "http://127.0.0.1:$OPS_OFF/health" || { echo "bench: the ops gateways did not start, see $WORK/ops/*.log" >&2; exit 1; }
-curl -sf -o /dev/null -X PUT "http://127.0.0.1:$S3_PORT/ops-a"
-curl -sf -o /dev/null -X POST -H "Authorization: Bearer $KEY" "http://127.0.0.1:$OPS_ON/admin/nodes" \
-  -d "{\"name\":\"s3-a\",\"group\":\"s3\",\"kind\":\"s3\",\"endpoint\":\"http://127.0.0.1:$S3_PORT\",\"bucket\":\"ops-a\",\"accessKey\":\"bench\",\"secretKey\":\"bench-secret\"}"
-for _ in $(seq 1 240); do
-  curl -sf "http://127.0.0.1:$OPS_OFF/cluster" | grep -q '"name":"s3-a"[^}]*"state":"ACTIVE"' \
-    && curl -sf "http://127.0.0.1:$OPS_ON/cluster" | grep -q '"name":"s3-a"[^}]*"state":"ACTIVE"' && break
-  sleep 0.25
-done
-ops_upload() { # file group: prints the new id
-  curl -sf -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/octet-stream' -H 'Expect:' \
-    -T "$1" "http://127.0.0.1:$OPS_ON/files?name=$(basename "$1")&group=$2" | sed -E 's/.*"id":"([^"]+)".*/\1/'
+ops_start() { # name http-port kafka-port metrics read-mode
+  CARAVAN_DATA_DIR="$WORK/ops/$1" CARAVAN_HTTP_PORT=$2 CARAVAN_KAFKA_EMBEDDED_PORT=$3 CARAVAN_GATEWAY_ID="ops-$1" \
+    CARAVAN_EXTENSIONS_DIR="$WORK/ops/$1-ext" CARAVAN_HLS_ENABLED=false CARAVAN_METRICS_ENABLED=$4 CARAVAN_HTTP_READ_MODE=$5 \
+    java -Xmx256m -jar app/target/caravan.jar > "$WORK/ops/$1.log" 2>&1 &
+  PIDS+=($!)
 }
-OPS_SMALL=$(ops_upload "$WORK/www/small.bin" g1)
-OPS_S3=$(ops_upload "$WORK/www/big.bin" s3)
-for _ in $(seq 1 240); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$OPS_OFF/files/$OPS_SMALL")" = 200 ] \
-    && [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$OPS_OFF/files/$OPS_S3")" = 307 ] && break
-  sleep 0.25
+ops_start on $OPS_ON 17096 true proxy
+ops_start off $OPS_OFF 17098 false redirect
+for g in $OPS_ON $OPS_OFF; do
+  for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$g/health" && break; sleep 0.25; done
+  curl -sf -o /dev/null "http://127.0.0.1:$g/health" || { echo "bench: the ops gateways did not start, see $WORK/ops/*.log" >&2; exit 1; }
 done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$OPS_OFF/files/$OPS_S3")" = 307 ] \
-  || { echo "bench: redirect mode does not redirect $OPS_S3, see $WORK/ops/off.log" >&2; exit 1; }
+for g in $OPS_ON $OPS_OFF; do
+  curl -sf -o /dev/null -X PUT "http://127.0.0.1:$S3_PORT/ops-$g"
+  curl -sf -o /dev/null -X POST -H "Authorization: Bearer $KEY" "http://127.0.0.1:$g/admin/nodes" \
+    -d "{\"name\":\"s3-a\",\"group\":\"s3\",\"kind\":\"s3\",\"endpoint\":\"http://127.0.0.1:$S3_PORT\",\"bucket\":\"ops-$g\",\"accessKey\":\"bench\",\"secretKey\":\"bench-secret\"}"
+  for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$g/cluster" | grep -q '"name":"s3-a"[^}]*"state":"ACTIVE"' && break; sleep 0.25; done
+done
+ops_upload() { # gateway file group: prints the new id
+  curl -sf -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/octet-stream' -H 'Expect:' \
+    -T "$2" "http://127.0.0.1:$1/files?name=$(basename "$2")&group=$3" | sed -E 's/.*"id":"([^"]+)".*/\1/'
+}
+ON_SMALL=$(ops_upload $OPS_ON "$WORK/www/small.bin" g1); OFF_SMALL=$(ops_upload $OPS_OFF "$WORK/www/small.bin" g1)
+ON_S3=$(ops_upload $OPS_ON "$WORK/www/big.bin" s3); OFF_S3=$(ops_upload $OPS_OFF "$WORK/www/big.bin" s3)
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$OPS_OFF/files/$OFF_S3")" = 307 ] \
+  || { echo "bench: redirect mode does not redirect $OFF_S3, see $WORK/ops/off.log" >&2; exit 1; }
 redirect_stream() { curl -sL -o /dev/null -w '%{speed_download}' "$1" | awk '{printf "%.0f", $1 / 1000000}'; }  # MB/s, with the 307 hop
-for g in $OPS_ON $OPS_OFF; do wrk -t2 -c32 -d"$([ "$SMOKE" = 1 ] && echo 1 || echo 20)s" "http://127.0.0.1:$g/files/$OPS_SMALL" > /dev/null; done
+# 30 s of GETs each first: the JVM needs that long to compile the path
+wrk -t2 -c32 -d"$([ "$SMOKE" = 1 ] && echo 1 || echo 30)s" "http://127.0.0.1:$OPS_ON/files/$ON_SMALL" > /dev/null
+wrk -t2 -c32 -d"$([ "$SMOKE" = 1 ] && echo 1 || echo 30)s" "http://127.0.0.1:$OPS_OFF/files/$OFF_SMALL" > /dev/null
 for round in $(seq 1 "$OPS_ROUNDS"); do
   if [ $((round % 2)) = 1 ]; then order="off on"; else order="on off"; fi
   for who in $order; do
     cat "$WORK/www/small.bin" "$WORK/www/big.bin" > /dev/null
-    if [ "$who" = off ]; then A[metrics]+="$(wrk_rps "http://127.0.0.1:$OPS_OFF/files/$OPS_SMALL" 32) "
-    else B[metrics]+="$(wrk_rps "http://127.0.0.1:$OPS_ON/files/$OPS_SMALL" 32) "; fi
+    if [ "$who" = off ]; then A[metrics]+="$(wrk_rps "http://127.0.0.1:$OPS_OFF/files/$OFF_SMALL" 32) "
+    else B[metrics]+="$(wrk_rps "http://127.0.0.1:$OPS_ON/files/$ON_SMALL" 32) "; fi
   done
   for who in $order; do
-    if [ "$who" = off ]; then B[redirect]+="$(redirect_stream "http://127.0.0.1:$OPS_OFF/files/$OPS_S3") "
-    else A[redirect]+="$(one_stream "http://127.0.0.1:$OPS_ON/files/$OPS_S3") "; fi
+    if [ "$who" = off ]; then B[redirect]+="$(redirect_stream "http://127.0.0.1:$OPS_OFF/files/$OFF_S3") "
+    else A[redirect]+="$(one_stream "http://127.0.0.1:$OPS_ON/files/$ON_S3") "; fi
   done
 done
 FIGURES+=("metrics|GET 64 KB with metrics on, against the same with metrics off, wrk -c32 (req/s)|Caravan, metrics off|0.95"

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.TestInstance;
             "caravan.kafka.embedded.port=19892",
             "caravan.tracker.heartbeat-interval=500ms",
             "caravan.tracker.offline-after=3",
-            "caravan.metrics.sample-interval=1s"
+            "caravan.metrics.sample-interval=1s",
+            "caravan.metrics.routes=true"
         })
 class MetricsIT {
 
