@@ -141,7 +141,7 @@ class HttpEdgeIT {
             assertEquals(400, r.status(), r.text());
             assertTrue(r.text().contains("unknown group: g9"), r.text());
         }
-        assertEquals(before, storedCopies(), "nothing stored");
+        assertEquals(before, settledCopies(), "nothing stored");
 
         byte[] body = new byte[100_000];
         random.nextBytes(body);

@@ -47,10 +47,6 @@ public class NodeIdentities {
         this.clock = clock;
     }
 
-    public String cluster() {
-        return cluster;
-    }
-
     /** Checks {@code node} before it is probed: returns when it may be used (formatting a new one), else {@link Refused}. */
     public void verify(StorageNode node) throws IOException {
         Optional<String> text = node.readIdentity();
@@ -105,14 +101,5 @@ public class NodeIdentities {
         node.writeIdentity(id.json());
         store.markFormatted(node.name(), node.group(), node.kind(), id.created(), refill);
         return id;
-    }
-
-    /** The identity {@code node} holds now, if it holds a readable one. */
-    public Optional<NodeIdentity> read(StorageNode node) {
-        try {
-            return node.readIdentity().flatMap(NodeIdentity::parse);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 }
