@@ -12,7 +12,9 @@
 # 64 KB uploads before the rounds: the upload path runs much more code than a GET - Camel, H2, the
 # Kafka broker and clients - and on 2 cores the JIT compiler's share of the CPU falls below 5% only after
 # 100-120 s of it; default 150), BENCH_MIN_FREE_MB (free space the run checks for first: a full run
-# writes ~35 GB, mostly the 64 KB uploads, two replicas each; default 40960).
+# writes ~35 GB, mostly the 64 KB uploads, two replicas each; default 40960), BENCH_GET_WARM (seconds per step of
+# the GET warm-up after the uploads', five steps; default 30), BENCH_OPS_WARM (10 s turns of each metrics on/off
+# Caravan's warm-up; default 8), BENCH_OPS_ROUNDS, BENCH_LIVE_SECONDS.
 # Needs java, mvn, curl, wrk, nginx (Debian's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -333,6 +335,17 @@ for f in "${FIGURES[@]}"; do
 done
 echo "bench: ${UPLOAD_WARM}s of 64 KB uploads to Caravan (JIT of the upload and replication path; not recorded)"
 wrk -t2 -c8 -d"${UPLOAD_WARM}s" -s "$WORK/put-caravan.lua" "$CARAVAN" > /dev/null
+# then the GET paths the rounds measure, for longer than the one pass above: while C2 compiles a GET path it takes
+# 30-40% of a core for 80-100 s of load, and the path's rate climbs all that time (HLS segments from ~1000 to
+# ~1750 req/s, 64 KB GETs from ~1000 to ~7000 on a new Caravan); 150 s in all by default
+GET_WARM=$([ "$SMOKE" = 1 ] && echo 1 || echo "${BENCH_GET_WARM:-30}")
+echo "bench: $((GET_WARM * 5))s of 64 KB GETs, HLS segments and 1 MiB ranges from Caravan (JIT of the GET paths; not recorded)"
+settle
+for _ in 1 2; do
+  wrk -t2 -c64 -d"${GET_WARM}s" -s "$WORK/hls-players.lua" "$CARAVAN/files/$HLS_ID/hls/source.mp4" > /dev/null
+  wrk -t2 -c32 -d"${GET_WARM}s" "$CARAVAN/files/$SMALL_ID" > /dev/null
+done
+wrk -t2 -c8 -d"${GET_WARM}s" -s "$WORK/range.lua" "$CARAVAN/files/$BIG_ID" > /dev/null
 sleep 2   # the copies of the warm-up finish before the measured rounds
 
 LAG_SINCE=$(($(date +%s%N) / 1000000))
@@ -532,9 +545,14 @@ ON_S3=$(ops_upload $OPS_ON "$WORK/www/big.bin" s3); OFF_S3=$(ops_upload $OPS_OFF
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$OPS_OFF/files/$OFF_S3")" = 307 ] \
   || { echo "bench: redirect mode does not redirect $OFF_S3, see $WORK/ops/off.log" >&2; exit 1; }
 redirect_stream() { curl -sL -o /dev/null -w '%{speed_download}' "$1" | awk '{printf "%.0f", $1 / 1000000}'; }  # MB/s, with the 307 hop
-# 30 s of GETs each first: the JVM needs that long to compile the path
-wrk -t2 -c32 -d"$([ "$SMOKE" = 1 ] && echo 1 || echo 30)s" "http://127.0.0.1:$OPS_ON/files/$ON_SMALL" > /dev/null
-wrk -t2 -c32 -d"$([ "$SMOKE" = 1 ] && echo 1 || echo 30)s" "http://127.0.0.1:$OPS_OFF/files/$OFF_SMALL" > /dev/null
+# warm-up, interleaved so neither is measured while the other's JIT is still busy: a new Caravan's 64 KB GET rate
+# climbs from ~1000 to ~7000 req/s over its first 60-80 s of load on this machine (30 s of it, as run before,
+# left the two 1.5x apart); 8 x 10 s each, then they stay within ~5% of each other (both on: 1.05)
+OPS_WARM=$([ "$SMOKE" = 1 ] && echo 1 || echo "${BENCH_OPS_WARM:-8}")
+for _ in $(seq 1 "$OPS_WARM"); do
+  wrk -t2 -c32 -d"$([ "$SMOKE" = 1 ] && echo 1 || echo 10)s" "http://127.0.0.1:$OPS_ON/files/$ON_SMALL" > /dev/null
+  wrk -t2 -c32 -d"$([ "$SMOKE" = 1 ] && echo 1 || echo 10)s" "http://127.0.0.1:$OPS_OFF/files/$OFF_SMALL" > /dev/null
+done
 for round in $(seq 1 "$OPS_ROUNDS"); do
   if [ $((round % 2)) = 1 ]; then order="off on"; else order="on off"; fi
   for who in $order; do
