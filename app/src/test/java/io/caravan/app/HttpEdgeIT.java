@@ -64,6 +64,11 @@ class HttpEdgeIT {
 
     /** One response: the status line, headers, and a body of Content-Length bytes or chunked. */
     private static Raw read(InputStream in) throws IOException {
+        return read(in, false);
+    }
+
+    /** One response; to a HEAD ({@code head}) its header fields only, whatever Content-Length says. */
+    private static Raw read(InputStream in, boolean head) throws IOException {
         String status = line(in);
         Matcher m = Pattern.compile("HTTP/1\\.1 (\\d{3}) .*").matcher(status);
         assertTrue(m.matches(), "a status line: " + status);
@@ -73,6 +78,9 @@ class HttpEdgeIT {
             headers.put(h.substring(0, colon).trim().toLowerCase(), h.substring(colon + 1).trim());
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if (head) {
+            return new Raw(Integer.parseInt(m.group(1)), headers, body.toByteArray());
+        }
         if (headers.containsKey("content-length")) {
             body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
         } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
@@ -235,7 +243,7 @@ class HttpEdgeIT {
             send(s, "PUT /cluster HTTP/1.1\r\nHost: caravan\r\nContent-Length: 0\r\n\r\n"); // the same connection
             Raw put = read(s.getInputStream());
             assertEquals(405, put.status());
-            assertEquals("GET", put.headers().get("allow"));
+            assertEquals("GET, HEAD", put.headers().get("allow"));
 
             send(s, "BREW /files/" + id + " HTTP/1.1\r\nHost: caravan\r\n\r\n");
             Raw brew = read(s.getInputStream());
@@ -245,5 +253,34 @@ class HttpEdgeIT {
             assertEquals(404, read(s.getInputStream()).status());
         }
         assertEquals(200, client.get("/files/" + id).statusCode(), "the file is untouched");
+    }
+
+    @Test
+    void should_answer_head_on_every_get_endpoint_with_the_get_header_fields_and_no_body() throws Exception {
+        try (Socket s = open()) {
+            InputStream in = s.getInputStream();
+            for (String path : new String[] {"/ui", "/ui/hls.min.js"}) { // static: the same bytes every time
+                send(s, "GET " + path + " HTTP/1.1\r\nHost: caravan\r\n\r\n");
+                Raw get = read(in);
+                assertEquals(200, get.status(), path);
+                send(s, "HEAD " + path + " HTTP/1.1\r\nHost: caravan\r\n\r\n");
+                Raw head = read(in, true);
+                assertEquals(200, head.status(), path);
+                assertEquals(String.valueOf(get.body().length), head.headers().get("content-length"), path);
+                assertEquals(get.headers().get("content-type"), head.headers().get("content-type"), path);
+            }
+            for (String path : new String[] {"/cluster", "/health", "/metrics", "/metrics/recent"}) {
+                send(s, "HEAD " + path + " HTTP/1.1\r\nHost: caravan\r\n\r\n");
+                Raw head = read(in, true);
+                assertEquals(200, head.status(), path + " " + head.headers());
+                assertTrue(Integer.parseInt(head.headers().get("content-length")) > 0, path + " " + head.headers());
+            }
+            // no body came after any HEAD: the next answer on the same connection starts right where the headers ended
+            send(s, "GET /health HTTP/1.1\r\nHost: caravan\r\n\r\n");
+            Raw health = read(in);
+            assertEquals(200, health.status());
+            assertEquals("UP", new ObjectMapper().readValue(health.body(), Map.class).get("status"), health.text());
+            assertEquals(0, in.available(), "nothing more on the connection");
+        }
     }
 }

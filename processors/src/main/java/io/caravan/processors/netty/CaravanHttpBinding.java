@@ -2,13 +2,17 @@ package io.caravan.processors.netty;
 
 import java.util.Map;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.NettyConstants;
@@ -18,7 +22,7 @@ import org.apache.camel.http.base.HttpHelper;
 import io.caravan.processors.metrics.CaravanMetrics;
 
 /**
- * netty-http's binding, plus path parameters and two changes:
+ * netty-http's binding, plus path parameters and these changes:
  * <ul>
  * <li>{@code /files/{id}} gives the header {@code id}, keeping the raw, still percent-encoded text of the path,
  * so {@code %2e%2e} or {@code %00} can never become a path (netty-http's {@code RestNettyHttpBinding} decodes
@@ -28,6 +32,8 @@ import io.caravan.processors.metrics.CaravanMetrics;
  * curl's default {@code application/x-www-form-urlencoded};</li>
  * <li>a Netty response a route answers with is finished on its way out ({@link HttpResponses#finish}), so no
  * route has to;</li>
+ * <li>a complete response to a {@code HEAD} goes out with its {@code Content-Length} and without its body, so a
+ * route answering GET and HEAD answers HEAD as a GET's header fields;</li>
  * <li>every answer is counted in {@code caravan_http_requests_seconds} by route and status, timed from the request's
  * arrival to its response head.</li>
  * </ul>
@@ -36,6 +42,8 @@ public class CaravanHttpBinding extends DefaultNettyHttpBinding {
 
     /** The exchange property holding {@link System#nanoTime()} at the request's arrival. */
     static final String STARTED = "CaravanRequestStarted";
+    /** The exchange property set when the request is a {@code HEAD}. */
+    static final String HEAD = "CaravanHeadRequest";
 
     private final CaravanMetrics metrics;
 
@@ -51,6 +59,9 @@ public class CaravanHttpBinding extends DefaultNettyHttpBinding {
     public void populateCamelHeaders(HttpRequest request, Map<String, Object> headers, Exchange exchange,
                                      NettyHttpConfiguration configuration) throws Exception {
         exchange.setProperty(STARTED, System.nanoTime());
+        if (HttpMethod.HEAD.equals(request.method())) {
+            exchange.setProperty(HEAD, true); // a property: routes may remove every header (http-page does)
+        }
         String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (request instanceof FullHttpRequest && type != null
                 && type.toLowerCase().startsWith(HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.toString())) {
@@ -73,6 +84,14 @@ public class CaravanHttpBinding extends DefaultNettyHttpBinding {
         Exchange exchange = message.getExchange();
         if (message.getBody() instanceof HttpResponse) {
             HttpResponses.finish(exchange, response);
+        }
+        if (response instanceof FullHttpResponse full && full.content().isReadable()
+                && exchange.getProperty(HEAD) != null) {
+            // HEAD: the header fields of the GET, Content-Length included, and no body (RFC 9110 9.3.2)
+            HttpUtil.setContentLength(full, full.content().readableBytes());
+            HttpResponse head = full.replace(Unpooled.EMPTY_BUFFER);
+            full.release();
+            response = head;
         }
         ChannelHandlerContext ctx = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, ChannelHandlerContext.class);
         if (ctx != null && HalfCloseDecoder.answered(ctx.channel())) {
