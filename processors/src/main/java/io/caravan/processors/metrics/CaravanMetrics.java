@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 import io.caravan.connectors.catalogue.Catalogue;
@@ -62,9 +63,15 @@ public class CaravanMetrics implements AutoCloseable {
     private final boolean enabled;
     private final List<AutoCloseable> binders = new ArrayList<>();
     private final Map<String, List<Meter>> nodeMeters = new HashMap<>();
-    /** The meters on a request's path, found once: building a meter's id per request costs more than counting. */
-    private final Map<String, Counter[]> servedMeters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    /**
+     * The meters on a request's path, found once: building a meter's id per request costs more than counting. By node,
+     * then {@code [transport][0: GETs, 1: bytes]}.
+     */
+    private final Map<String, AtomicReferenceArray<Counter[]>> servedMeters = new ConcurrentHashMap<>();
+    /** By group: {@code [0: uploads, 1: bytes]}. */
+    private final Map<String, Counter[]> uploadMeters = new ConcurrentHashMap<>();
+    /** By route, then by status (100-599). */
+    private final Map<String, AtomicReferenceArray<Timer>> requestTimers = new ConcurrentHashMap<>();
     private Tracker tracker;
     private ReplicationLag lag;
 
@@ -197,20 +204,28 @@ public class CaravanMetrics implements AutoCloseable {
     /** An acknowledged upload of {@code bytes} into {@code group}. */
     public void uploaded(String group, long bytes) {
         if (enabled) {
-            Counter.builder("caravan.uploads").description("acknowledged uploads").tag("group", group).register(registry).increment();
-            Counter.builder("caravan.upload.bytes").description("bytes of acknowledged uploads").tag("group", group)
-                    .register(registry).increment(bytes);
+            Counter[] c = uploadMeters.computeIfAbsent(group, g -> new Counter[] {
+                Counter.builder("caravan.uploads").description("acknowledged uploads").tag("group", g).register(registry),
+                Counter.builder("caravan.upload.bytes").description("bytes of acknowledged uploads").tag("group", g).register(registry)});
+            c[0].increment();
+            c[1].increment(bytes);
         }
     }
 
     /** A GET (or range) answered with {@code bytes} of a copy on {@code node}, sent by {@code transport}. */
     public void served(String node, Transport transport, long bytes) {
         if (enabled) {
-            Counter[] c = servedMeters.computeIfAbsent(node + ' ' + transport, k -> new Counter[] {
-                Counter.builder("caravan.gets").description("GETs answered with bytes of a stored copy")
-                        .tags("node", node, "transport", transport.label()).register(registry),
-                Counter.builder("caravan.get.bytes").description("bytes of stored copies sent to players")
-                        .tags("node", node, "transport", transport.label()).register(registry)});
+            AtomicReferenceArray<Counter[]> byTransport = servedMeters.computeIfAbsent(node,
+                    k -> new AtomicReferenceArray<>(Transport.values().length));
+            Counter[] c = byTransport.get(transport.ordinal());
+            if (c == null) { // a benign race: both register the same meters, the registry returns the same ones
+                c = new Counter[] {
+                    Counter.builder("caravan.gets").description("GETs answered with bytes of a stored copy")
+                            .tags("node", node, "transport", transport.label()).register(registry),
+                    Counter.builder("caravan.get.bytes").description("bytes of stored copies sent to players")
+                            .tags("node", node, "transport", transport.label()).register(registry)};
+                byTransport.set(transport.ordinal(), c);
+            }
             c[0].increment();
             c[1].increment(bytes);
         }
@@ -220,10 +235,19 @@ public class CaravanMetrics implements AutoCloseable {
     public void request(String route, int status, long nanos) {
         if (enabled) {
             String r = route == null ? "none" : route;
-            requestTimers.computeIfAbsent(r + ' ' + status, k -> Timer.builder("caravan.http.requests")
-                    .description("HTTP requests by route and status, until the response head")
-                    .tags("route", r, "status", Integer.toString(status))
-                    .serviceLevelObjectives(LATENCY_BUCKETS).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+            AtomicReferenceArray<Timer> byStatus = requestTimers.computeIfAbsent(r, k -> new AtomicReferenceArray<>(600));
+            boolean http = status >= 100 && status <= 599;
+            Timer t = http ? byStatus.get(status) : null;
+            if (t == null) {
+                t = Timer.builder("caravan.http.requests")
+                        .description("HTTP requests by route and status, until the response head")
+                        .tags("route", r, "status", Integer.toString(status))
+                        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+                if (http) {
+                    byStatus.set(status, t);
+                }
+            }
+            t.record(nanos, TimeUnit.NANOSECONDS);
         }
     }
 
