@@ -39,6 +39,7 @@ public class LagReport {
         Map<String, Instant> stored = new HashMap<>();
         List<Long> lags = new ArrayList<>();
         List<Long> relay = new ArrayList<>();
+        java.util.TreeMap<Long, Integer> slow = new java.util.TreeMap<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.subscribe(List.of(topic));
             long quietSince = System.nanoTime();
@@ -58,12 +59,17 @@ public class LagReport {
                         stored.put(r.key(), t);
                         relay.add(r.timestamp() - t.toEpochMilli());
                     } else if (type.equals("caravan.replica.synced") && stored.containsKey(r.key())) {
-                        lags.add(Duration.between(stored.get(r.key()), t).toMillis());
+                        long ms = Duration.between(stored.get(r.key()), t).toMillis();
+                        lags.add(ms);
+                        if (ms > 500) { // where the tail is: by 10 s window since the start of the rounds
+                            slow.merge(Duration.between(since, stored.get(r.key())).toSeconds() / 10 * 10, 1, Integer::sum);
+                        }
                     }
                 }
             }
         }
         lags.sort(null);
+        System.err.println("lag: copies slower than 500 ms by 10 s window (seconds since the rounds began=copies): " + slow);
         relay.sort(null);
         System.out.println(lags.isEmpty() ? "0 0 0 0 0"
                 : percentile(lags, 50) + " " + percentile(lags, 99) + " " + lags.size() + " "
