@@ -148,6 +148,11 @@ class S3NodeFailureIT {
                 b.delete(k);
             }
             b.delete(io.caravan.connectors.storage.StorageNode.IDENTITY_KEY);
+            // uploads at once, before a heartbeat has seen it: stored (on s3-a), and not a byte in the emptied bucket
+            for (int i = 0; i < 3; i++) {
+                byte[] x = bytes();
+                files.put(client.uploadToGroup("s3", x), x);
+            }
             assertTrue(eventually(Duration.ofSeconds(3), () -> "OFFLINE".equals(client.nodeState("s3-b"))), "OFFLINE within the heartbeats");
             Thread.sleep(3 * INTERVAL);
             assertTrue(b.isEmpty() && b.readIdentity().isEmpty(), "nothing written to it, not even a probe");

@@ -42,6 +42,8 @@ public class S3StorageNode implements StorageNode {
     private final String bucket;
     private final OkHttpClient http;
     private final MinioClient client;
+    /** Once an identity was seen in the bucket, every write checks it is still there (instead of the bucket). */
+    private volatile boolean identified;
 
     public S3StorageNode(String name, String group, String endpoint, String bucket, String accessKey, String secretKey) {
         this.name = name;
@@ -73,7 +75,9 @@ public class S3StorageNode implements StorageNode {
             return Optional.empty();
         }
         try (InputStream in = call(() -> client.getObject(GetObjectArgs.builder().bucket(bucket).object(IDENTITY_KEY).build()))) {
-            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            Optional<String> identity = Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            identified = true;
+            return identity;
         } catch (NotFound e) {
             return Optional.empty();
         }
@@ -85,6 +89,7 @@ public class S3StorageNode implements StorageNode {
         byte[] bytes = identity.getBytes(StandardCharsets.UTF_8);
         call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(IDENTITY_KEY)
                 .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType("application/json").build()));
+        identified = true;
     }
 
     @Override
@@ -124,7 +129,17 @@ public class S3StorageNode implements StorageNode {
      */
     @Override
     public long write(String key, InputStream in) throws IOException {
-        call(() -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+        if (identified) {
+            // the identity instead of the bucket, at the same cost: a bucket emptied or swapped since the last
+            // heartbeat gets not a byte
+            try {
+                call(() -> client.statObject(StatObjectArgs.builder().bucket(bucket).object(IDENTITY_KEY).build()));
+            } catch (NotFound e) {
+                throw new IOException("node " + name + " lost its identity (" + bucket + "/" + IDENTITY_KEY + "): nothing is written to it");
+            }
+        } else {
+            call(() -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+        }
         CountingInputStream counted = new CountingInputStream(in);
         call(() -> client.putObject(PutObjectArgs.builder()
                 .bucket(bucket).object(key)
