@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,7 +40,7 @@ public class LagReport {
         Map<String, Instant> stored = new HashMap<>();
         List<Long> lags = new ArrayList<>();
         List<Long> relay = new ArrayList<>();
-        java.util.TreeMap<Long, Integer> slow = new java.util.TreeMap<>();
+        TreeMap<Long, Integer> slow = new TreeMap<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
             c.subscribe(List.of(topic));
             long quietSince = System.nanoTime();

@@ -302,9 +302,9 @@ FIGURES=("big1|GET ${BIG_MB} MiB, one stream (MB/s)|nginx|0.9"
 NGINX_BASE="http://127.0.0.1:$NGINX_PORT"
 CARAVAN="http://127.0.0.1:$PORT"
 # nginx's PUTs leave ~1 GB in the page cache, written back 30 s later, and deleting their ~17000 files makes this
-# disk (ext4 mounted with discard) trim them at the next journal commits: either stalled the fsyncs of Caravan's
-# next uploads (the copies slower than 500 ms all fell in the 30-40 s after nginx's PUT run). So its files are
-# written out now and put aside whole, to be deleted after the run
+# disk (ext4 mounted with discard) trim them at the next journal commits: either can stall the fsyncs of Caravan's
+# next uploads (the likely cause of the copies slower than 500 ms, which all fell within 40 s after nginx's PUT
+# run; not confirmed by a run yet). So its files are written out now and put aside whole, deleted after the run
 dav_aside() {
   mv "$WORK/dav" "$WORK/dav-aside-$(date +%s%N)" && mkdir -p "$WORK/dav" && sync
 }
