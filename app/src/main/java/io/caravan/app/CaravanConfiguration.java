@@ -48,6 +48,7 @@ import io.caravan.processors.kafka.KafkaRecords;
 import io.caravan.processors.media.MediaTags;
 import io.caravan.processors.metrics.CaravanMetrics;
 import io.caravan.processors.netty.CaravanHttpBinding;
+import io.caravan.processors.netty.CaravanHttpComponent;
 import io.caravan.processors.netty.HalfCloseDecoder;
 import io.caravan.processors.netty.StreamingUploadDecoder;
 import io.caravan.processors.netty.ZeroCopyEncoder;
@@ -164,6 +165,9 @@ public class CaravanConfiguration implements CamelConfiguration {
 
         // the HTTP edge: upload bodies streamed (not aggregated in memory), files sent zero-copy, requests on
         // Netty's network threads; every route that blocks starts with a threads step onto the "blocking" pool
+        if (context.hasComponent("netty-http") == null) {
+            context.addComponent("netty-http", new CaravanHttpComponent()); // requests handed to routes by paths split once
+        }
         NettyHttpComponent http = context.getComponent("netty-http", NettyHttpComponent.class);
         http.getConfiguration().setDecodersAsList(List.of(new HalfCloseDecoder(),
                 new StreamingUploadDecoder(Set.of("/files", "/files/*/derived/*", "/live/*/*"), s.duration("caravan.http.upload-idle-timeout"))));

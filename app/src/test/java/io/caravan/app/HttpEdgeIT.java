@@ -18,6 +18,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caravan.processors.netty.CaravanHttpComponent;
+import io.caravan.processors.netty.CaravanHttpDispatcher;
+import org.apache.camel.CamelContext;
+import org.apache.camel.BeanInject;
+import org.apache.camel.component.netty.http.NettyHttpComponent;
+import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -43,6 +49,9 @@ class HttpEdgeIT {
 
     private final TestClient client = new TestClient(PORT);
     private final Random random = new Random(100);
+
+    @BeanInject
+    CamelContext context;
 
     /** A response read off the socket: status, headers (lower-case names) and body. */
     private record Raw(int status, Map<String, String> headers, byte[] body) {
@@ -253,6 +262,14 @@ class HttpEdgeIT {
             assertEquals(404, read(s.getInputStream()).status());
         }
         assertEquals(200, client.get("/files/" + id).statusCode(), "the file is untouched");
+        // these answers came through Caravan's dispatcher, which holds every HTTP route on the port
+        NettyHttpComponent http = context.getComponent("netty-http", NettyHttpComponent.class);
+        assertEquals(CaravanHttpComponent.class, http.getClass());
+        long routes = context.getRoutes().stream().filter(r -> r.getEndpoint() instanceof NettyHttpEndpoint e
+                && e.getConfiguration().getPort() == PORT).count();
+        assertTrue(routes > 30, routes + " routes");
+        assertEquals(routes, http.getMultiplexChannelHandler(PORT).consumers());
+        assertEquals(CaravanHttpDispatcher.class, http.getMultiplexChannelHandler(PORT).getClass());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -24,6 +25,8 @@ import java.util.stream.Stream;
  * when complete, so a crash never leaves a partial file under a real key.
  */
 public class DiskStorageNode implements StorageNode {
+
+    private static final HexFormat HEX = HexFormat.of();
 
     private static final int BUFFER = 256 * 1024;
 
@@ -67,7 +70,8 @@ public class DiskStorageNode implements StorageNode {
         if (key.isEmpty() || key.contains("/") || key.contains("\\") || key.startsWith(".")) {
             throw new IllegalArgumentException("invalid storage key: " + key);
         }
-        return dir.resolve(String.format("%02x", key.hashCode() & 0xff)).resolve(key);
+        // the hash's low byte in two hex digits, as %02x gives it (String.format parses its pattern on every GET)
+        return dir.resolve(HEX.toHexDigits((byte) key.hashCode())).resolve(key);
     }
 
     @Override

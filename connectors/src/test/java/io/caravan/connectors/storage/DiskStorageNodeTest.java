@@ -12,7 +12,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,24 @@ class DiskStorageNodeTest {
         try (Stream<Path> files = Files.walk(dir)) {
             assertEquals(0, files.filter(Files::isRegularFile).count(), "no partial file may remain");
         }
+    }
+
+    @Test
+    void should_keep_each_file_in_the_directory_named_by_its_keys_hash_low_byte_in_hex() {
+        DiskStorageNode node = new DiskStorageNode("g1-a", "g1", dir);
+        // the layout on disk of every node written so far: two lower-case hex digits, as "%02x" of (hashCode & 0xff)
+        for (String key : new String[] {"1-abc.mp3", "7-zz9.mp4", "x", "\u00e9t\u00e9.flac", "1-vjg5q4q0s5c1.mp4.hls-source-media"}) {
+            Path expected = dir.resolve(String.format("%02x", key.hashCode() & 0xff)).resolve(key);
+            assertEquals(expected, node.pathOf(key), key);
+        }
+        Set<String> dirs = new HashSet<>();
+        Random random = new Random(7);
+        for (int i = 0; i < 5000; i++) {
+            String key = i + "-" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36) + ".mp4";
+            assertEquals(dir.resolve(String.format("%02x", key.hashCode() & 0xff)).resolve(key), node.pathOf(key), key);
+            dirs.add(node.pathOf(key).getParent().getFileName().toString());
+        }
+        assertEquals(256, dirs.size(), "every low byte, 00 to ff, met");
     }
 
     @Test
