@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 import io.caravan.connectors.catalogue.Catalogue;
@@ -64,16 +63,23 @@ public class CaravanMetrics implements AutoCloseable {
     private final List<AutoCloseable> binders = new ArrayList<>();
     private final Map<String, List<Meter>> nodeMeters = new HashMap<>();
     /**
-     * The meters on a request's path, found once: building a meter's id per request costs more than counting. By node,
-     * then {@code [transport][0: GETs, 1: bytes]}.
+     * The meters on a request's path, found once by their tags: building a meter's id per request costs more than
+     * counting. {@code [0: GETs, 1: bytes]}.
      */
-    private final Map<String, AtomicReferenceArray<Counter[]>> servedMeters = new ConcurrentHashMap<>();
+    private final Map<Served, Counter[]> servedMeters = new ConcurrentHashMap<>();
     /** By group: {@code [0: uploads, 1: bytes]}. */
     private final Map<String, Counter[]> uploadMeters = new ConcurrentHashMap<>();
-    /** By route, then by status (100-599). */
-    private final Map<String, AtomicReferenceArray<Timer>> requestTimers = new ConcurrentHashMap<>();
+    private final Map<Answered, Timer> requestTimers = new ConcurrentHashMap<>();
     private Tracker tracker;
     private ReplicationLag lag;
+
+    /** The tags of a GET's meters. */
+    private record Served(String node, Transport transport) {
+    }
+
+    /** The tags of a request's timer. */
+    private record Answered(String route, int status) {
+    }
 
     /** @param enabled {@code caravan.metrics.enabled}: when off nothing is counted and the scrape is empty */
     public CaravanMetrics(boolean enabled) {
@@ -215,17 +221,11 @@ public class CaravanMetrics implements AutoCloseable {
     /** A GET (or range) answered with {@code bytes} of a copy on {@code node}, sent by {@code transport}. */
     public void served(String node, Transport transport, long bytes) {
         if (enabled) {
-            AtomicReferenceArray<Counter[]> byTransport = servedMeters.computeIfAbsent(node,
-                    k -> new AtomicReferenceArray<>(Transport.values().length));
-            Counter[] c = byTransport.get(transport.ordinal());
-            if (c == null) { // a benign race: both register the same meters, the registry returns the same ones
-                c = new Counter[] {
-                    Counter.builder("caravan.gets").description("GETs answered with bytes of a stored copy")
-                            .tags("node", node, "transport", transport.label()).register(registry),
-                    Counter.builder("caravan.get.bytes").description("bytes of stored copies sent to players")
-                            .tags("node", node, "transport", transport.label()).register(registry)};
-                byTransport.set(transport.ordinal(), c);
-            }
+            Counter[] c = servedMeters.computeIfAbsent(new Served(node, transport), k -> new Counter[] {
+                Counter.builder("caravan.gets").description("GETs answered with bytes of a stored copy")
+                        .tags("node", node, "transport", transport.label()).register(registry),
+                Counter.builder("caravan.get.bytes").description("bytes of stored copies sent to players")
+                        .tags("node", node, "transport", transport.label()).register(registry)});
             c[0].increment();
             c[1].increment(bytes);
         }
@@ -234,19 +234,11 @@ public class CaravanMetrics implements AutoCloseable {
     /** An HTTP request of route {@code route} answered with {@code status} after {@code nanos}. */
     public void request(String route, int status, long nanos) {
         if (enabled) {
-            String r = route == null ? "none" : route;
-            AtomicReferenceArray<Timer> byStatus = requestTimers.computeIfAbsent(r, k -> new AtomicReferenceArray<>(600));
-            boolean http = status >= 100 && status <= 599;
-            Timer t = http ? byStatus.get(status) : null;
-            if (t == null) {
-                t = Timer.builder("caravan.http.requests")
-                        .description("HTTP requests by route and status, until the response head")
-                        .tags("route", r, "status", Integer.toString(status))
-                        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
-                if (http) {
-                    byStatus.set(status, t);
-                }
-            }
+            Timer t = requestTimers.computeIfAbsent(new Answered(route == null ? "none" : route, status),
+                    k -> Timer.builder("caravan.http.requests")
+                            .description("HTTP requests by route and status, until the response head")
+                            .tags("route", k.route(), "status", Integer.toString(k.status()))
+                            .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
             t.record(nanos, TimeUnit.NANOSECONDS);
         }
     }
