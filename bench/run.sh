@@ -64,7 +64,7 @@ PIDS=()
 cleanup() {
   set +e
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
-  rm -rf "$WORK/www" "$WORK/dav" "$WORK"/dav-aside-* "$WORK/data/nodes" "$WORK/s3/blobs" "$WORK/dd.out" "$WORK"/*.bin
+  rm -rf "$WORK/www" "$WORK/dav" "$WORK/data/nodes" "$WORK/s3/blobs" "$WORK/dd.out" "$WORK"/*.bin
 }
 trap cleanup EXIT
 
@@ -301,13 +301,6 @@ FIGURES=("big1|GET ${BIG_MB} MiB, one stream (MB/s)|nginx|0.9"
          "cpu|GET 64 KB per server CPU-second (req)|nginx|")
 NGINX_BASE="http://127.0.0.1:$NGINX_PORT"
 CARAVAN="http://127.0.0.1:$PORT"
-# nginx's PUTs leave ~1 GB in the page cache, written back 30 s later, and deleting their ~17000 files makes this
-# disk (ext4 mounted with discard) trim them at the next journal commits: either can stall the fsyncs of Caravan's
-# next uploads (the likely cause of the copies slower than 500 ms, which all fell within 40 s after nginx's PUT
-# run; not confirmed by a run yet). So its files are written out now and put aside whole, deleted after the run
-dav_aside() {
-  mv "$WORK/dav" "$WORK/dav-aside-$(date +%s%N)" && mkdir -p "$WORK/dav" && sync
-}
 measure() { # figure who(n|c)
   case "$1-$2" in
     big1-n) one_stream "$NGINX_BASE/big.bin" ;;
@@ -320,7 +313,7 @@ measure() { # figure who(n|c)
     range-c) wrk_rps "$CARAVAN/files/$BIG_ID" 8 "$WORK/range.lua" ;;
     s3get-n) one_stream "http://127.0.0.1:$S3_PORT/bench-a/$S3_ID" ;;
     s3get-c) one_stream "$CARAVAN/files/$S3_ID" ;;
-    put64-n) wrk_rps "$NGINX_BASE" 8 "$WORK/put-nginx.lua"; dav_aside ;;
+    put64-n) wrk_rps "$NGINX_BASE" 8 "$WORK/put-nginx.lua"; rm -rf "$WORK/dav" ;;
     put64-c) wrk_rps "$CARAVAN" 8 "$WORK/put-caravan.lua" ;;
     hlsseg-n) wrk_rps "$NGINX_BASE/hls/source.mp4" 64 "$WORK/hls-players.lua" ;;
     hlsseg-c) wrk_rps "$CARAVAN/files/$HLS_ID/hls/source.mp4" 64 "$WORK/hls-players.lua" ;;

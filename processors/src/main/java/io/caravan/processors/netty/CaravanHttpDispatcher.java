@@ -20,7 +20,6 @@ import org.apache.camel.component.netty.http.HttpServerConsumerChannelFactory;
 import org.apache.camel.component.netty.http.InboundStreamHttpRequest;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 import org.apache.camel.component.netty.http.handlers.HttpServerChannelHandler;
-import org.apache.camel.support.RestConsumerContextPathMatcher;
 import org.apache.camel.util.StringHelper;
 import org.apache.camel.util.UnsafeUriCharactersEncoder;
 import org.slf4j.Logger;
@@ -56,30 +55,17 @@ public class CaravanHttpDispatcher extends SimpleChannelInboundHandler<Object> i
 
     @Override
     public synchronized void addConsumer(NettyHttpConsumer consumer) {
-        HttpServerChannelHandler handler = new HttpServerChannelHandler(consumer);
-        paths = paths.with(handler, consumer.getConfiguration().getPath(), consumer.getEndpoint().getHttpMethodRestrict(),
-                consumer.getEndpoint().getConfiguration().isMatchOnUriPrefix());
-        if (proxy == null && consumer.getConfiguration().isHttpProxy()) {
-            proxy = handler;
-        }
-        RestConsumerContextPathMatcher.register(consumer.getConfiguration().getPath());
+        use(paths.with(new HttpServerChannelHandler(consumer), consumer.getConfiguration().getPath(),
+                consumer.getEndpoint().getHttpMethodRestrict(), consumer.getEndpoint().getConfiguration().isMatchOnUriPrefix()));
     }
 
     @Override
     public synchronized void removeConsumer(NettyHttpConsumer consumer) {
-        HttpConsumerPaths<HttpServerChannelHandler> next = paths;
-        for (HttpServerChannelHandler h : next.consumers()) {
-            if (h.getConsumer() == consumer) {
-                next = next.without(h);
-                if (proxy == h) {
-                    proxy = null;
-                }
-                RestConsumerContextPathMatcher.unRegister(consumer.getConfiguration().getPath());
-            }
-        }
-        if (proxy == null) {
-            proxy = next.consumers().stream().filter(h -> h.getConsumer().getConfiguration().isHttpProxy()).findFirst().orElse(null);
-        }
+        use(paths.without(h -> h.getConsumer() == consumer));
+    }
+
+    private void use(HttpConsumerPaths<HttpServerChannelHandler> next) {
+        proxy = next.consumers().stream().filter(h -> h.getConsumer().getConfiguration().isHttpProxy()).findFirst().orElse(null);
         paths = next;
     }
 

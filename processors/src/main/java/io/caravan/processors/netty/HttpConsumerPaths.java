@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -87,12 +88,10 @@ public final class HttpConsumerPaths<T> {
 
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "OPTIONS", "CONNECT", "PATCH");
 
-    private final List<Entry<T>> all;
     private final Group<T> everyone;
     private final ConcurrentHashMap<String, Group<T>> byMethod = new ConcurrentHashMap<>();
 
     private HttpConsumerPaths(List<Entry<T>> all) {
-        this.all = all;
         this.everyone = Group.of(all);
     }
 
@@ -117,24 +116,24 @@ public final class HttpConsumerPaths<T> {
             names[i] = segments[i].startsWith("{") && segments[i].endsWith("}");
             count += names[i] ? 1 : 0;
         }
-        List<Entry<T>> next = new ArrayList<>(all);
+        List<Entry<T>> next = new ArrayList<>(everyone.entries());
         next.add(new Entry<>(consumer, path == null ? 0 : path.length(), p, p.toLowerCase(Locale.ENGLISH), segments, names, count,
                 restrict == null ? null : restrict.toLowerCase(Locale.ENGLISH), prefix, pattern(path)));
         return new HttpConsumerPaths<>(List.copyOf(next));
     }
 
-    /** These paths without {@code consumer}'s. */
-    public HttpConsumerPaths<T> without(T consumer) {
-        return new HttpConsumerPaths<>(all.stream().filter(e -> e.consumer() != consumer).toList());
+    /** These paths without the consumers {@code removed} accepts. */
+    public HttpConsumerPaths<T> without(Predicate<T> removed) {
+        return new HttpConsumerPaths<>(everyone.entries().stream().filter(e -> !removed.test(e.consumer())).toList());
     }
 
     public int size() {
-        return all.size();
+        return everyone.entries().size();
     }
 
     /** The consumers, in the order they were added. */
     public List<T> consumers() {
-        return all.stream().map(Entry::consumer).toList();
+        return everyone.entries().stream().map(Entry::consumer).toList();
     }
 
     /**
@@ -154,7 +153,7 @@ public final class HttpConsumerPaths<T> {
             return best.consumer();
         }
         Entry<T> fallback = null;
-        for (Entry<T> e : all) {
+        for (Entry<T> e : everyone.entries()) {
             if (e.equalOrPrefix(request, lower) && e.allows(method)) {
                 if (fallback != null) {
                     return null;
@@ -229,7 +228,7 @@ public final class HttpConsumerPaths<T> {
     }
 
     private Group<T> allowing(String method) {
-        return Group.of(all.stream().filter(e -> e.allows(method)).toList());
+        return Group.of(everyone.entries().stream().filter(e -> e.allows(method)).toList());
     }
 
     private static <T> Entry<T> first(List<Entry<T>> candidates, String[] segments) {
